@@ -1,0 +1,41 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Queue } from 'bullmq';
+import type { Config } from '../config/index.js';
+import { SCHEMA_VERSION } from '../sinks/clickhouse/migrations.js';
+import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
+
+export interface PipelineStatus {
+  readonly queues: Record<string, Record<string, number>>;
+  readonly dlqDepth: number;
+  readonly clickhouse:
+    | { readonly reachable: true; readonly version: string; readonly schemaVersion: number; readonly expectedSchemaVersion: number; readonly rows: number | null }
+    | { readonly reachable: false; readonly error: string; readonly expectedSchemaVersion: number };
+}
+
+const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+
+async function clickhouseStatus(client: ClickHouseClient, database: string): Promise<PipelineStatus['clickhouse']> {
+  try {
+    const version = await client.query({ query: 'SELECT version() AS v', format: 'JSONEachRow' });
+    const [row] = await version.json<{ v: string }>();
+    const schemaVersion = await readSchemaVersion(client, database);
+    let rows: number | null = null;
+    if (schemaVersion > 0) {
+      const count = await client.query({ query: `SELECT count() AS n FROM ${database}.trades FINAL`, format: 'JSONEachRow' });
+      rows = Number((await count.json<{ n: string }>())[0]?.n ?? 0);
+    }
+    return { reachable: true, version: row?.v ?? 'unknown', schemaVersion, expectedSchemaVersion: SCHEMA_VERSION, rows };
+  } catch (err) {
+    return { reachable: false, error: (err as Error).message.split('\n')[0] ?? 'error', expectedSchemaVersion: SCHEMA_VERSION };
+  }
+}
+
+/** Queue counts, DLQ depth, ClickHouse version, schema version and distinct trade rows. */
+export async function readStatus(config: Config, queues: readonly Queue[], client: ClickHouseClient, dlq: Queue): Promise<PipelineStatus> {
+  const counts = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const));
+  return {
+    queues: Object.fromEntries(counts),
+    dlqDepth: await dlq.getFailedCount(),
+    clickhouse: await clickhouseStatus(client, config.clickhouse.database),
+  };
+}

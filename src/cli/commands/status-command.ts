@@ -1,0 +1,42 @@
+import type { Command } from 'commander';
+import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
+import { readStatus, type PipelineStatus } from '../../app/read-status.js';
+import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
+import type { CliContext } from '../cli-context.js';
+
+export function renderStatus(status: PipelineStatus): string[] {
+  const lines = Object.entries(status.queues).map(
+    ([name, c]) => `queue ${name.padEnd(16)} waiting ${c.waiting ?? 0}  active ${c.active ?? 0}  delayed ${c.delayed ?? 0}  completed ${c.completed ?? 0}  failed ${c.failed ?? 0}`,
+  );
+  lines.push(`dead letters     ${status.dlqDepth}`);
+  const ch = status.clickhouse;
+  lines.push(
+    ch.reachable
+      ? `clickhouse       ${ch.version}, schema version ${ch.schemaVersion} (code needs ${ch.expectedSchemaVersion}), ${ch.rows ?? 0} trades`
+      : `clickhouse       unreachable: ${ch.error}`,
+  );
+  return lines;
+}
+
+export function registerStatusCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('status')
+    .description('queue counts, dead-letter depth, ClickHouse version, schema version and row count')
+    .option('--json', 'print JSON instead of text')
+    .action(async (options: { json?: boolean }) => {
+      const { config, print } = context();
+      await assertRedisReachable(config.redis.url);
+      const connection = createRedisConnection(config, 'producer');
+      const trades = createTradesQueue(config, connection);
+      const dlq = createDeadLetterQueue(config, connection);
+      const client = createClickHouseClient(config, 'admin');
+      try {
+        const status = await readStatus(config, [trades, dlq], client, dlq);
+        if (options.json) print(JSON.stringify(status, null, 2));
+        else renderStatus(status).forEach((line) => print(line));
+      } finally {
+        await Promise.all([trades.close(), dlq.close(), client.close()]);
+        await connection.quit();
+      }
+    });
+}

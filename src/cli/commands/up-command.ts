@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
+import { ensureClickHouse, ensureRedis } from '../../app/ensure-services.js';
+import { readStatus } from '../../app/read-status.js';
+import { environmentWith, loadConfig } from '../../config/index.js';
+import { runDemo } from '../../demo/run-demo.js';
+import { Releasers } from '../../lifecycle/releasers.js';
+import { TradeProducer } from '../../producer/trade-producer.js';
+import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
+import { migrate } from '../../sinks/clickhouse/migrator.js';
+import type { CliContext } from '../cli-context.js';
+import { parseIntOption } from '../parse-int-option.js';
+
+interface UpOptions {
+  readonly workers: number;
+  readonly rate: number;
+  readonly count: number;
+  readonly pack: number;
+  readonly stateDir: string;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+export function registerUpCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('up')
+    .description('run everything locally: Redis and ClickHouse (started if down), migrations, workers and a demo engine')
+    .option('--workers <n>', 'worker processes', parseIntOption, 2)
+    .option('--rate <n>', 'demo trades per second', parseIntOption, 2_000)
+    .option('--count <n>', 'demo trades in all (0 = until Ctrl-C)', parseIntOption, 0)
+    .option('--pack <n>', 'demo trades per job', parseIntOption, 1)
+    .option('--state-dir <dir>', 'where logs and a locally started ClickHouse keep their files', '.trade-sync')
+    .action(async (options: UpOptions) => {
+      const base = context();
+      const stateDir = resolve(options.stateDir);
+      const logDir = join(stateDir, 'logs');
+      mkdirSync(logDir, { recursive: true });
+      const extraEnv: Record<string, string> = {};
+      if (base.config.keyring.size === 0) {
+        extraEnv.TRADE_SYNC_HMAC_KEYS = `dev:${randomBytes(32).toString('base64url')}`;
+        base.print('no TRADE_SYNC_HMAC_KEYS set: using a random development key for this run');
+      }
+      const config = loadConfig(environmentWith(extraEnv));
+      const { log, print } = base;
+      const releasers = new Releasers();
+      const abort = new AbortController();
+      const shutdown = async () => {
+        abort.abort();
+        await releasers.releaseAll(log);
+      };
+      process.once('SIGINT', () => void shutdown().then(() => process.exit(0)));
+      process.once('SIGTERM', () => void shutdown().then(() => process.exit(0)));
+      try {
+        const redis = await ensureRedis(config);
+        if (redis) releasers.add('redis-server', redis, (r) => r.stop());
+        print(`redis       ${config.redis.url}${redis ? ` (started, pid ${redis.pid})` : ''}`);
+        const clickhouse = await ensureClickHouse(config, stateDir);
+        if (clickhouse) releasers.add('clickhouse-server', clickhouse, (c) => c.stop());
+        print(`clickhouse  ${config.clickhouse.url}${clickhouse ? ` (started, pid ${clickhouse.pid}, data in ${clickhouse.dir})` : ''}`);
+        const admin = releasers.add('clickhouse-admin', createClickHouseClient(config, 'admin'), (c) => c.close());
+        const migrated = await migrate(admin, config.clickhouse.database, log.child({ component: 'migrate' }));
+        print(`schema      ${config.clickhouse.database} at version ${migrated.to} (ClickHouse ${migrated.serverVersion})`);
+        const cliPath = process.argv[1] ?? 'bin/trade-sync.js';
+        for (let i = 1; i <= options.workers; i++) {
+          const out = openSync(join(logDir, `worker-${i}.log`), 'a');
+          const child = spawn(process.execPath, [cliPath, 'worker'], { env: environmentWith(extraEnv), stdio: ['ignore', out, out] });
+          releasers.add(`worker-${i}`, child, stopChild);
+        }
+        print(`workers     ${options.workers} processes, logs in ${logDir}`);
+        print('dashboard   not part of this release yet; use `trade-sync status` and `trade-sync dlq list`');
+        print(`demo        ${options.rate} trades/s${options.count ? `, ${options.count} in all` : ' until Ctrl-C'}`);
+        print(`query       clickhouse-client --query "SELECT symbol, count() FROM ${config.clickhouse.database}.trades FINAL GROUP BY symbol"`);
+        const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
+        const producer = releasers.add('producer', new TradeProducer(config, connection), (p) => p.close());
+        const trades = releasers.add('trades-queue', createTradesQueue(config, connection), (q) => q.close());
+        const dlq = releasers.add('dlq', createDeadLetterQueue(config, connection), (q) => q.close());
+        let sent = 0;
+        const ticker = setInterval(() => {
+          void readStatus(config, [trades], admin, dlq).then((s) => {
+            const ch = s.clickhouse;
+            const q = s.queues[config.queues.trades] ?? {};
+            print(`published ${sent}  waiting ${q.waiting ?? 0}  active ${q.active ?? 0}  in clickhouse ${ch.reachable ? (ch.rows ?? 0) : 'unreachable'}  dead letters ${s.dlqDepth}`);
+          }, () => undefined);
+        }, 2_000);
+        releasers.add('ticker', ticker, clearInterval);
+        await runDemo(producer, { rate: options.rate, count: options.count, packSize: options.pack, signal: abort.signal, onProgress: (n) => (sent = n) });
+        if (!abort.signal.aborted) {
+          print(`demo finished: ${sent} trades published; the pipeline keeps running until Ctrl-C`);
+          await new Promise((done) => abort.signal.addEventListener('abort', done));
+        }
+      } catch (err) {
+        await releasers.releaseAll(log);
+        throw err;
+      }
+    });
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)');
+const queueName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 of [A-Za-z0-9_.-]');
+
+/**
+ * Every environment variable trade-sync reads, with its default. README's configuration table
+ * mirrors this schema; `loadConfig` is the only place that reads `process.env`.
+ */
+export const envSchema = z.object({
+  TRADE_SYNC_REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  TRADE_SYNC_QUEUE_PREFIX: z.string().min(1).max(64).default('trade-sync'),
+  TRADE_SYNC_QUEUE: queueName.default('trades'),
+  TRADE_SYNC_DLQ: queueName.default('trades-dlq'),
+  TRADE_SYNC_QUEUE_CAPACITY: int(10, 1_000_000),
+  TRADE_SYNC_BACKPRESSURE: z.enum(['reject', 'wait']).default('reject'),
+  TRADE_SYNC_BACKPRESSURE_WAIT_MS: int(0, 30_000),
+  TRADE_SYNC_PACK_SIZE: int(1, 1),
+  TRADE_SYNC_CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
+  TRADE_SYNC_CLICKHOUSE_DATABASE: identifier.default('trade_sync'),
+  TRADE_SYNC_CLICKHOUSE_USER: z.string().min(1).default('default'),
+  TRADE_SYNC_CLICKHOUSE_PASSWORD: z.string().default(''),
+  TRADE_SYNC_CLICKHOUSE_ADMIN_USER: z.string().min(1).optional(),
+  TRADE_SYNC_CLICKHOUSE_ADMIN_PASSWORD: z.string().optional(),
+  TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS: int(100, 30_000),
+  TRADE_SYNC_HMAC_KEYS: z.string().optional(),
+  TRADE_SYNC_HMAC_KEYS_FILE: z.string().optional(),
+  TRADE_SYNC_SIGNING_KID: z.string().optional(),
+  TRADE_SYNC_WORKER_CONCURRENCY: int(1, 2_000),
+  TRADE_SYNC_BATCH_MAX_ROWS: int(1, 100_000),
+  TRADE_SYNC_BATCH_MAX_BYTES: int(1024, 64 * 1024 * 1024),
+  TRADE_SYNC_BATCH_MAX_AGE_MS: int(1, 200),
+  TRADE_SYNC_INSERT_ATTEMPTS: int(1, 6),
+  TRADE_SYNC_RETRY_BASE_MS: int(1, 200),
+  TRADE_SYNC_RETRY_MAX_MS: int(1, 5_000),
+  TRADE_SYNC_LOCK_DURATION_MS: int(1_000, 5_000),
+  TRADE_SYNC_STALLED_INTERVAL_MS: int(1_000, 5_000),
+  TRADE_SYNC_SHUTDOWN_TIMEOUT_MS: int(100, 20_000),
+  TRADE_SYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,3 @@
+export type { Config } from './config.js';
+export { environmentWith, loadConfig, requireKeys } from './load-config.js';
+export { Keyring } from './keyring.js';

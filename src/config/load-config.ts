@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors/index.js';
+import type { Config } from './config.js';
+import { envSchema, type Env } from './env-schema.js';
+import { Keyring } from './keyring.js';
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !(value instanceof Map) && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function readKeyring(env: Env): Keyring {
+  if (env.TRADE_SYNC_HMAC_KEYS_FILE !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(env.TRADE_SYNC_HMAC_KEYS_FILE, 'utf8'));
+    } catch (err) {
+      throw new ConfigError(`TRADE_SYNC_HMAC_KEYS_FILE: cannot read a JSON object of {"kid": "secret"}: ${(err as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError('TRADE_SYNC_HMAC_KEYS_FILE must hold a JSON object of {"kid": "secret"}');
+    }
+    return Keyring.parse(parsed as Record<string, unknown>, 'TRADE_SYNC_HMAC_KEYS_FILE', env.TRADE_SYNC_SIGNING_KID);
+  }
+  return Keyring.parse(env.TRADE_SYNC_HMAC_KEYS ?? '', 'TRADE_SYNC_HMAC_KEYS', env.TRADE_SYNC_SIGNING_KID);
+}
+
+/**
+ * Parses the environment once into a frozen Config. Throws ConfigError with one line naming
+ * the first bad variable. Keys are optional here; commands that sign or verify call
+ * `requireKeys`.
+ */
+export function loadConfig(source: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
+  }
+  const env = result.data;
+  return deepFreeze<Config>({
+    redis: { url: env.TRADE_SYNC_REDIS_URL, prefix: env.TRADE_SYNC_QUEUE_PREFIX },
+    queues: {
+      trades: env.TRADE_SYNC_QUEUE,
+      dlq: env.TRADE_SYNC_DLQ,
+      capacity: env.TRADE_SYNC_QUEUE_CAPACITY,
+      backpressure: env.TRADE_SYNC_BACKPRESSURE,
+      backpressureWaitMs: env.TRADE_SYNC_BACKPRESSURE_WAIT_MS,
+      packSize: env.TRADE_SYNC_PACK_SIZE,
+    },
+    clickhouse: {
+      url: env.TRADE_SYNC_CLICKHOUSE_URL,
+      database: env.TRADE_SYNC_CLICKHOUSE_DATABASE,
+      user: env.TRADE_SYNC_CLICKHOUSE_USER,
+      password: env.TRADE_SYNC_CLICKHOUSE_PASSWORD,
+      adminUser: env.TRADE_SYNC_CLICKHOUSE_ADMIN_USER ?? env.TRADE_SYNC_CLICKHOUSE_USER,
+      adminPassword: env.TRADE_SYNC_CLICKHOUSE_ADMIN_PASSWORD ?? env.TRADE_SYNC_CLICKHOUSE_PASSWORD,
+      timeoutMs: env.TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS,
+    },
+    keyring: readKeyring(env),
+    worker: {
+      concurrency: env.TRADE_SYNC_WORKER_CONCURRENCY,
+      batchMaxRows: env.TRADE_SYNC_BATCH_MAX_ROWS,
+      batchMaxBytes: env.TRADE_SYNC_BATCH_MAX_BYTES,
+      batchMaxAgeMs: env.TRADE_SYNC_BATCH_MAX_AGE_MS,
+      insertAttempts: env.TRADE_SYNC_INSERT_ATTEMPTS,
+      retryBaseMs: env.TRADE_SYNC_RETRY_BASE_MS,
+      retryMaxMs: env.TRADE_SYNC_RETRY_MAX_MS,
+      lockDurationMs: env.TRADE_SYNC_LOCK_DURATION_MS,
+      stalledIntervalMs: env.TRADE_SYNC_STALLED_INTERVAL_MS,
+      shutdownTimeoutMs: env.TRADE_SYNC_SHUTDOWN_TIMEOUT_MS,
+    },
+    logLevel: env.TRADE_SYNC_LOG_LEVEL,
+  });
+}
+
+/** Fails with a one-line ConfigError when no HMAC key is configured. */
+export function requireKeys(config: Config): Keyring {
+  if (config.keyring.size === 0) {
+    throw new ConfigError('no HMAC key configured: set TRADE_SYNC_HMAC_KEYS="kid:secret-of-32+-chars" or TRADE_SYNC_HMAC_KEYS_FILE');
+  }
+  return config.keyring;
+}
+
+/** The environment with overrides applied, for child processes and for a re-parsed config. */
+export function environmentWith(overrides: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  return { ...process.env, ...overrides };
+}

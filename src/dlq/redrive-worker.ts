@@ -1,0 +1,54 @@
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_NAMES, type DeadLetter, type TradeJobData } from '../../queues/index.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * Works the dead-letter queue. A new dead letter is parked at once as a *failed* job (its reason
+ * is the error code and message), which is where Bull Board shows it with a Retry button.
+ * Retry (Bull Board, `trade-sync dlq redrive`) moves it back to *wait* with its attempt count
+ * kept; on that second pass it is re-published to the trades queue, where the sink verifies it
+ * again and ClickHouse collapses any duplicate.
+ */
+export class RedriveWorker {
+  readonly #worker: Worker<DeadLetter>;
+  readonly #log: Logger;
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: { config: Config; connection: Redis; trades: Queue<TradeJobData>; log: Logger }) {
+    const { config, trades } = deps;
+    this.#log = deps.log.child({ component: 'redrive-worker', queue: config.queues.dlq });
+    this.#worker = new Worker<DeadLetter>(
+      config.queues.dlq,
+      async (job: Job<DeadLetter>) => {
+        if (job.attemptsMade === 0) {
+          throw new UnrecoverableError(`${job.data.error.code}: ${job.data.error.message}`);
+        }
+        const redriveId = `rd.${job.id ?? 'x'}.${job.attemptsMade}`;
+        await trades.add(JOB_NAMES.redrive, { envelopes: [job.data.envelope] }, { jobId: redriveId });
+        this.#log.info({ dlqJobId: job.id, tradeId: job.data.tradeId, redriveId }, 'dead letter redriven');
+        return { redriveId };
+      },
+      {
+        connection: deps.connection,
+        prefix: config.redis.prefix,
+        concurrency: 50,
+        lockDuration: config.worker.lockDurationMs,
+        stalledInterval: config.worker.stalledIntervalMs,
+        maxStalledCount: 5,
+        removeOnComplete: { count: 10_000 },
+      },
+    );
+    this.#worker.on('error', (err) => this.#log.error({ err }, 'worker error'));
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await this.#worker.waitUntilReady();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#worker.close();
+    return this.#closing;
+  }
+}

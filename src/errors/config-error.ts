@@ -1,0 +1,7 @@
+import { TradeSyncError } from './trade-sync-error.js';
+
+export class ConfigError extends TradeSyncError {
+  constructor(message: string) {
+    super('CONFIG_INVALID', message);
+  }
+}

@@ -1,0 +1,10 @@
+export { ERROR_CODES, type ErrorCode } from './error-codes.js';
+export { TradeSyncError } from './trade-sync-error.js';
+export { ConfigError } from './config-error.js';
+export { TradeValidationError, type FieldIssue } from './trade-validation-error.js';
+export { SignatureError } from './signature-error.js';
+export { QueueFullError } from './queue-full-error.js';
+export { ClickHouseError } from './clickhouse-error.js';
+export { SchemaMismatchError } from './schema-mismatch-error.js';
+export { DeadLetterNotFoundError } from './dead-letter-not-found-error.js';
+export { RedisUnavailableError } from './redis-unavailable-error.js';

@@ -1,0 +1,39 @@
+import type { Queue } from 'bullmq';
+
+/**
+ * A cached view of how many jobs the queue holds, so publishing does not ask Redis every time:
+ * the count is refreshed at most every `refreshMs`, and jobs added since are counted locally.
+ */
+export class QueueDepthGauge {
+  readonly #queue: Queue;
+  readonly #refreshMs: number;
+  #depth = 0;
+  #addedSince = 0;
+  #readAt = -Infinity;
+  #reading: Promise<void> | undefined;
+
+  constructor(queue: Queue, refreshMs = 250) {
+    this.#queue = queue;
+    this.#refreshMs = refreshMs;
+  }
+
+  /** Estimated jobs in the queue (waiting, active, delayed, prioritized). */
+  async depth(forceRefresh = false): Promise<number> {
+    if (forceRefresh || performance.now() - this.#readAt >= this.#refreshMs) {
+      this.#reading ??= this.#read().finally(() => (this.#reading = undefined));
+      await this.#reading;
+    }
+    return this.#depth + this.#addedSince;
+  }
+
+  added(jobs: number): void {
+    this.#addedSince += jobs;
+  }
+
+  async #read(): Promise<void> {
+    const counts = await this.#queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+    this.#depth = Object.values(counts).reduce((a, b) => a + b, 0);
+    this.#addedSince = 0;
+    this.#readAt = performance.now();
+  }
+}

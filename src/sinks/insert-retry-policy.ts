@@ -1,0 +1,23 @@
+import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { classifyInsertError } from './clickhouse/classify-insert-error.js';
+
+export interface InsertRetryOptions {
+  /** Total attempts per insert, the first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Retries transient and fatal insert failures with exponential backoff and decorrelated jitter;
+ * bad data is never retried (it is isolated instead).
+ */
+export function insertRetryPolicy(options: InsertRetryOptions): RetryPolicy {
+  return retry(
+    handleWhen((err) => classifyInsertError(err).kind !== 'bad_data'),
+    {
+      maxAttempts: Math.max(0, options.attempts - 1),
+      backoff: new ExponentialBackoff({ initialDelay: options.baseDelayMs, maxDelay: options.maxDelayMs }),
+    },
+  );
+}

@@ -1,0 +1,136 @@
+import { Worker, type Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DeadLetter, TradeJobData } from '../../queues/index.js';
+import { Batcher } from '../batching/batcher.js';
+import type { Config } from '../config/index.js';
+import type { ErrorCode } from '../errors/index.js';
+import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
+import type { Logger } from '../logger.js';
+import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
+import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
+import type { TradeSink } from '../sinks/trade-sink.js';
+import { decodeJob, type DecodedJob } from './decode-job.js';
+
+export interface SinkWorkerDeps {
+  readonly config: Config;
+  /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking calls. */
+  readonly connection: Redis;
+  readonly sink: TradeSink;
+  readonly dlq: Queue<DeadLetter>;
+  readonly log: Logger;
+}
+
+/** Counters since start, for logs, status and the benchmark. */
+export interface SinkStats {
+  jobs: number;
+  inserted: number;
+  duplicates: number;
+  deadLettered: number;
+  batches: number;
+}
+
+/**
+ * The sink: a high-concurrency BullMQ worker whose jobs wait in a Batcher; each batch is
+ * verified, deduped, sorted and inserted in one request, and a job completes only once all its
+ * rows are in ClickHouse or its rejected rows are in the DLQ.
+ */
+export class SinkWorker {
+  readonly stats: SinkStats = { jobs: 0, inserted: 0, duplicates: 0, deadLettered: 0, batches: 0 };
+  readonly #worker: Worker<TradeJobData>;
+  readonly #batcher: Batcher<DecodedJob>;
+  readonly #writer: TradeBatchWriter;
+  readonly #publisher: DeadLetterPublisher;
+  readonly #log: Logger;
+  readonly #queue: string;
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: SinkWorkerDeps) {
+    const { config } = deps;
+    const w = config.worker;
+    this.#queue = config.queues.trades;
+    this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
+    this.#writer = new TradeBatchWriter(
+      deps.sink,
+      insertRetryPolicy({ attempts: w.insertAttempts, baseDelayMs: w.retryBaseMs, maxDelayMs: w.retryMaxMs }),
+      this.#log,
+    );
+    this.#publisher = new DeadLetterPublisher(deps.dlq);
+    this.#batcher = new Batcher<DecodedJob>(
+      {
+        maxRows: w.batchMaxRows,
+        maxBytes: w.batchMaxBytes,
+        maxAgeMs: w.batchMaxAgeMs,
+        // Half the concurrency: one batch inserts while the next one fills.
+        maxEntries: Math.max(1, Math.ceil(w.concurrency / 2)),
+      },
+      (job) => ({ rows: job.rows.length, bytes: job.bytes }),
+      (jobs) => this.#flush(jobs),
+    );
+    const keyring = config.keyring;
+    this.#worker = new Worker<TradeJobData>(
+      this.#queue,
+      (job: Job<TradeJobData>) => this.#batcher.add(decodeJob(keyring, job.id ?? '', job.data)),
+      {
+        connection: deps.connection,
+        prefix: config.redis.prefix,
+        concurrency: w.concurrency,
+        lockDuration: w.lockDurationMs,
+        stalledInterval: w.stalledIntervalMs,
+        maxStalledCount: 5,
+        removeOnComplete: { count: 10_000 },
+        removeOnFail: { count: 100_000 },
+      },
+    );
+    this.#worker.on('error', (err) => this.#log.error({ err }, 'worker error'));
+    this.#worker.on('failed', (job, err) => this.#log.warn({ jobId: job?.id, err: err.message }, 'job failed; BullMQ will retry it'));
+  }
+
+  /** Resolves once the worker is connected and taking jobs. */
+  async waitUntilReady(): Promise<void> {
+    await this.#worker.waitUntilReady();
+  }
+
+  async #flush(jobs: DecodedJob[]): Promise<void> {
+    const batchId = `${process.pid}-${++this.stats.batches}`;
+    const log = this.#log.child({ batchId });
+    const started = performance.now();
+    const result = await this.#writer.write(jobs.flatMap((j) => j.rows));
+    const failedAt = new Date().toISOString();
+    const letter = (envelope: unknown, tradeId: string | null, jobId: string, index: number, code: ErrorCode, message: string, attempts: number) => ({
+      key: `${tradeId ?? 'x'}.${index}`,
+      letter: { envelope, tradeId, error: { code, message }, attempts, failedAt, source: { queue: this.#queue, jobId } } satisfies DeadLetter,
+    });
+    const letters = [
+      ...jobs.flatMap((j) => j.rejects.map((r) => letter(r.envelope, r.tradeId, j.jobId, r.index, r.code, r.message, 0))),
+      ...result.rejected.map((r) =>
+        letter(r.row.source.envelope, r.row.trade.trade_id, r.row.source.jobId, r.row.source.index, r.code, r.message, r.attempts),
+      ),
+    ];
+    await this.#publisher.publish(letters);
+    this.stats.jobs += jobs.length;
+    this.stats.inserted += result.inserted;
+    this.stats.duplicates += result.duplicates;
+    this.stats.deadLettered += letters.length;
+    log.debug({ jobs: jobs.length, inserted: result.inserted, duplicates: result.duplicates, deadLettered: letters.length, ms: Math.round(performance.now() - started) }, 'batch written');
+    if (letters.length > 0) log.warn({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
+  }
+
+  /**
+   * Graceful stop: no new jobs, open batch flushed, in-flight jobs finished. Past the deadline the
+   * worker closes forcefully; unfinished jobs keep their Redis state and are picked up again by
+   * another worker once their lock expires. Idempotent.
+   */
+  close(deadlineMs = Infinity): Promise<void> {
+    this.#closing ??= (async () => {
+      const graceful = Promise.all([this.#worker.close(), this.#batcher.drain()]).then(() => 'done' as const);
+      const timeout = new Promise<'timeout'>((resolve) => {
+        if (Number.isFinite(deadlineMs)) setTimeout(() => resolve('timeout'), deadlineMs).unref();
+      });
+      if ((await Promise.race([graceful, timeout])) === 'timeout') {
+        this.#log.warn({ deadlineMs }, 'shutdown deadline passed; handing unfinished jobs back');
+        await this.#worker.close(true);
+      }
+    })();
+    return this.#closing;
+  }
+}
