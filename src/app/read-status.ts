@@ -3,9 +3,15 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { SCHEMA_VERSION } from '../sinks/clickhouse/migrations.js';
 import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
+import { readWorkerHeartbeats, type WorkerInfo } from '../worker/worker-heartbeat.js';
+import type { Redis } from 'ioredis';
 
 export interface PipelineStatus {
   readonly queues: Record<string, Record<string, number>>;
+  /** Live sink workers of the trades queue, from their heartbeats. */
+  readonly workers: readonly WorkerInfo[];
+  /** Rows waiting in the workers' spill files. */
+  readonly spillBacklog: number;
   readonly dlqDepth: number;
   readonly clickhouse:
     | { readonly reachable: true; readonly version: string; readonly schemaVersion: number; readonly expectedSchemaVersion: number; readonly rows: number | null }
@@ -30,11 +36,20 @@ async function clickhouseStatus(client: ClickHouseClient, database: string): Pro
   }
 }
 
-/** Queue counts, DLQ depth, ClickHouse version, schema version and distinct trade rows. */
-export async function readStatus(config: Config, queues: readonly Queue[], client: ClickHouseClient, dlq: Queue): Promise<PipelineStatus> {
+/** Queue counts, workers (circuit, spill backlog), DLQ depth, ClickHouse version, schema version and distinct trade rows. */
+export async function readStatus(
+  config: Config,
+  redis: Redis,
+  queues: readonly Queue[],
+  client: ClickHouseClient,
+  dlq: Queue,
+): Promise<PipelineStatus> {
   const counts = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const));
+  const workers = await readWorkerHeartbeats(redis, config.redis.prefix, config.queues.trades);
   return {
     queues: Object.fromEntries(counts),
+    workers,
+    spillBacklog: workers.reduce((sum, w) => sum + w.spillBacklog, 0),
     dlqDepth: await dlq.getFailedCount(),
     clickhouse: await clickhouseStatus(client, config.clickhouse.database),
   };

@@ -1,27 +1,43 @@
 import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../queues/index.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { RedriveWorker } from '../dlq/redrive-worker.js';
+import { ClickHouseError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
 import type { Logger } from '../logger.js';
-import { ClickHouseTradeSink } from '../sinks/clickhouse/clickhouse-trade-sink.js';
-import { createClickHouseClient } from '../sinks/clickhouse/create-clickhouse-client.js';
+import { circuitName } from '../sinks/insert-circuit.js';
 import { assertSchemaVersion } from '../sinks/clickhouse/schema-version.js';
-import { detectServerFeatures } from '../sinks/clickhouse/server-features.js';
+import { SpillReplayer } from '../spill/spill-replayer.js';
 import { SinkWorker } from '../worker/sink-worker.js';
+import { WorkerHeartbeat } from '../worker/worker-heartbeat.js';
+import { buildSinkStack, type SinkStack } from './build-sink-stack.js';
+import { spillReplayInsert } from './spill-replay-insert.js';
 
 export type WorkerRole = 'sink' | 'redrive' | 'all';
 
 export interface RunningWorker {
   readonly sink: SinkWorker | undefined;
   readonly redrive: RedriveWorker | undefined;
+  readonly stack: SinkStack | undefined;
+  readonly replayer: SpillReplayer | undefined;
   /** Graceful stop within the configured deadline; idempotent. */
   stop(): Promise<void>;
 }
 
+/** Refuses a schema mismatch on the first node that answers; when none answers, starts anyway (spilling). */
+async function checkSchemaAtStart(stack: SinkStack, config: Config, log: Logger): Promise<void> {
+  for (const client of stack.clients) {
+    if (!(await client.ping().catch(() => ({ success: false }))).success) continue;
+    await assertSchemaVersion(client, config.clickhouse.database);
+    return;
+  }
+  log.warn({ urls: config.clickhouse.urls }, 'no ClickHouse node answers at start-up; spilling until one does (its schema is checked before the first insert)');
+  if (!config.spill.enabled) throw new ClickHouseError('CLICKHOUSE_UNAVAILABLE', `no ClickHouse node answers (${config.clickhouse.urls.join(', ')}) and the spill is disabled`);
+}
+
 /**
- * Starts a worker process's parts: checks the ClickHouse schema version (refusing a mismatch),
- * then runs the sink worker and/or the dead-letter redrive worker. Everything it opens is
- * released in reverse order by `stop`.
+ * Starts a worker process's parts: the sink (failover sink, circuit breaker, spill, replayer)
+ * and/or the dead-letter redrive worker, plus a heartbeat in Redis. Refuses a ClickHouse schema
+ * it was not written for. Everything it opens is released in reverse order by `stop`.
  */
 export async function runWorker(config: Config, log: Logger, role: WorkerRole = 'all'): Promise<RunningWorker> {
   requireKeys(config);
@@ -33,24 +49,49 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     trades.on('error', (err) => log.error({ err, queue: config.queues.trades }, 'queue error'));
     dlq.on('error', (err) => log.error({ err, queue: config.queues.dlq }, 'queue error'));
     let sink: SinkWorker | undefined;
+    let stack: SinkStack | undefined;
+    let replayer: SpillReplayer | undefined;
     let redrive: RedriveWorker | undefined;
     if (role !== 'redrive') {
-      const client = releasers.add('clickhouse', createClickHouseClient(config, 'writer'), (c) => c.close());
-      await assertSchemaVersion(client, config.clickhouse.database);
-      const features = await detectServerFeatures(client);
-      log.info({ component: 'worker', clickhouse: features.version, dedupToken: features.dedupToken }, 'clickhouse schema checked');
-      const tradeSink = new ClickHouseTradeSink(client, config.clickhouse.database, features);
-      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, sink: tradeSink, dlq, log }), (w) =>
+      stack = releasers.add('sink-stack', await buildSinkStack(config, log), (s) => s.close());
+      await checkSchemaAtStart(stack, config, log);
+      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, writer: stack.writer, dlq, log }), (w) =>
         w.close(config.worker.shutdownTimeoutMs),
       );
       await sink.waitUntilReady();
+      if (stack.spillFile !== undefined && stack.directory !== undefined) {
+        replayer = new SpillReplayer({
+          directory: stack.directory,
+          own: stack.spillFile,
+          insert: spillReplayInsert(config, stack.sink, dlq, log),
+          healthy: () => stack?.healthy() ?? Promise.resolve(false),
+          batchRows: config.spill.replayBatchRows,
+          intervalMs: config.spill.replayIntervalMs,
+          log,
+        });
+        replayer.start();
+        releasers.add('spill-replayer', replayer, (r) => r.stop());
+      }
     }
     if (role !== 'sink') {
       redrive = releasers.add('redrive-worker', new RedriveWorker({ config, connection, trades, log }), (w) => w.close());
       await redrive.waitUntilReady();
     }
+    const startedAt = new Date().toISOString();
+    const heartbeat = new WorkerHeartbeat(connection, config.redis.prefix, config.queues.trades, () => ({
+      queue: config.queues.trades,
+      role,
+      concurrency: config.worker.concurrency,
+      startedAt,
+      circuit: stack === undefined ? 'n/a' : circuitName(stack.circuit.state),
+      clickhouseUrl: stack?.sink.currentUrl ?? '',
+      spillBacklog: replayer?.backlog ?? 0,
+      stats: { ...(sink?.stats ?? {}) },
+    }));
+    await heartbeat.beat();
+    releasers.add('heartbeat', heartbeat, (h) => h.stop());
     log.info({ component: 'worker', role, queue: config.queues.trades, concurrency: config.worker.concurrency }, 'worker running');
-    return { sink, redrive, stop: () => releasers.releaseAll(log) };
+    return { sink, redrive, stack, replayer, stop: () => releasers.releaseAll(log) };
   } catch (err) {
     await releasers.releaseAll(log);
     throw err;

@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { createCliContext, type CliContext } from './cli-context.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerDlqCommand } from './commands/dlq-command.js';
+import { registerDrainCommand } from './commands/drain-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
+import { registerSpillCommand } from './commands/spill-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerUpCommand } from './commands/up-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
@@ -21,6 +23,8 @@ registerMigrateCommand(program, getContext);
 registerDemoCommand(program, getContext);
 registerStatusCommand(program, getContext);
 registerDlqCommand(program, getContext);
+registerSpillCommand(program, getContext);
+registerDrainCommand(program, getContext);
 
 try {
   await program.parseAsync(process.argv);

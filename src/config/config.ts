@@ -20,7 +20,10 @@ export interface Config {
     readonly packSize: number;
   };
   readonly clickhouse: {
+    /** Primary node (migrations, status). */
     readonly url: string;
+    /** Primary first, then backup nodes to fail over to. */
+    readonly urls: readonly string[];
     readonly database: string;
     readonly user: string;
     readonly password: string;
@@ -29,6 +32,20 @@ export interface Config {
     readonly timeoutMs: number;
   };
   readonly keyring: Keyring;
+  readonly spill: {
+    /** Spill to DuckDB when ClickHouse is unavailable; when off, such rows are dead-lettered. */
+    readonly enabled: boolean;
+    readonly dir: string;
+    readonly replayBatchRows: number;
+    readonly replayIntervalMs: number;
+    /** AES-256 key for `spill backup` / `spill restore`, when configured. */
+    readonly backupKey: Buffer | undefined;
+  };
+  readonly circuit: {
+    readonly threshold: number;
+    readonly halfOpenInitialMs: number;
+    readonly halfOpenMaxMs: number;
+  };
   readonly worker: {
     readonly concurrency: number;
     readonly batchMaxRows: number;

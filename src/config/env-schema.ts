@@ -17,7 +17,11 @@ export const envSchema = z.object({
   TRADE_SYNC_BACKPRESSURE: z.enum(['reject', 'wait']).default('reject'),
   TRADE_SYNC_BACKPRESSURE_WAIT_MS: int(0, 30_000),
   TRADE_SYNC_PACK_SIZE: int(1, 1),
-  TRADE_SYNC_CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
+  TRADE_SYNC_CLICKHOUSE_URL: z
+    .string()
+    .default('http://127.0.0.1:8123')
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'must be http(s) URLs, comma-separated' })).min(1)),
   TRADE_SYNC_CLICKHOUSE_DATABASE: identifier.default('trade_sync'),
   TRADE_SYNC_CLICKHOUSE_USER: z.string().min(1).default('default'),
   TRADE_SYNC_CLICKHOUSE_PASSWORD: z.string().default(''),
@@ -37,6 +41,15 @@ export const envSchema = z.object({
   TRADE_SYNC_LOCK_DURATION_MS: int(1_000, 5_000),
   TRADE_SYNC_STALLED_INTERVAL_MS: int(1_000, 5_000),
   TRADE_SYNC_SHUTDOWN_TIMEOUT_MS: int(100, 20_000),
+  TRADE_SYNC_SPILL_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  TRADE_SYNC_SPILL_DIR: z.string().min(1).default('.trade-sync/spill'),
+  TRADE_SYNC_CIRCUIT_THRESHOLD: int(1, 3),
+  TRADE_SYNC_CIRCUIT_HALF_OPEN_MS: int(10, 500),
+  TRADE_SYNC_CIRCUIT_HALF_OPEN_MAX_MS: int(10, 4_000),
+  TRADE_SYNC_REPLAY_BATCH_ROWS: int(1, 50_000),
+  TRADE_SYNC_REPLAY_INTERVAL_MS: int(50, 1_000),
+  TRADE_SYNC_BACKUP_KEY: z.string().optional(),
+  TRADE_SYNC_BACKUP_KEY_FILE: z.string().optional(),
   TRADE_SYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -5,7 +5,7 @@ import { envSchema, type Env } from './env-schema.js';
 import { Keyring } from './keyring.js';
 
 function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !(value instanceof Map) && !Object.isFrozen(value)) {
+  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
     for (const inner of Object.values(value)) deepFreeze(inner);
     Object.freeze(value);
   }
@@ -26,6 +26,24 @@ function readKeyring(env: Env): Keyring {
     return Keyring.parse(parsed as Record<string, unknown>, 'TRADE_SYNC_HMAC_KEYS_FILE', env.TRADE_SYNC_SIGNING_KID);
   }
   return Keyring.parse(env.TRADE_SYNC_HMAC_KEYS ?? '', 'TRADE_SYNC_HMAC_KEYS', env.TRADE_SYNC_SIGNING_KID);
+}
+
+/** A 32-byte key given as 64 hex digits or base64, inline or in a file. */
+function readBackupKey(env: Env): Buffer | undefined {
+  let text = env.TRADE_SYNC_BACKUP_KEY;
+  let origin = 'TRADE_SYNC_BACKUP_KEY';
+  if (env.TRADE_SYNC_BACKUP_KEY_FILE !== undefined) {
+    origin = 'TRADE_SYNC_BACKUP_KEY_FILE';
+    try {
+      text = readFileSync(env.TRADE_SYNC_BACKUP_KEY_FILE, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`${origin}: cannot read the key file: ${(err as Error).message}`);
+    }
+  }
+  if (text === undefined) return undefined;
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new ConfigError(`${origin} must be 32 bytes, as 64 hex digits or base64`);
+  return key;
 }
 
 /**
@@ -51,7 +69,8 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       packSize: env.TRADE_SYNC_PACK_SIZE,
     },
     clickhouse: {
-      url: env.TRADE_SYNC_CLICKHOUSE_URL,
+      url: env.TRADE_SYNC_CLICKHOUSE_URL[0] as string,
+      urls: env.TRADE_SYNC_CLICKHOUSE_URL,
       database: env.TRADE_SYNC_CLICKHOUSE_DATABASE,
       user: env.TRADE_SYNC_CLICKHOUSE_USER,
       password: env.TRADE_SYNC_CLICKHOUSE_PASSWORD,
@@ -60,6 +79,18 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       timeoutMs: env.TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS,
     },
     keyring: readKeyring(env),
+    spill: {
+      enabled: env.TRADE_SYNC_SPILL_ENABLED,
+      dir: env.TRADE_SYNC_SPILL_DIR,
+      replayBatchRows: env.TRADE_SYNC_REPLAY_BATCH_ROWS,
+      replayIntervalMs: env.TRADE_SYNC_REPLAY_INTERVAL_MS,
+      backupKey: readBackupKey(env),
+    },
+    circuit: {
+      threshold: env.TRADE_SYNC_CIRCUIT_THRESHOLD,
+      halfOpenInitialMs: env.TRADE_SYNC_CIRCUIT_HALF_OPEN_MS,
+      halfOpenMaxMs: env.TRADE_SYNC_CIRCUIT_HALF_OPEN_MAX_MS,
+    },
     worker: {
       concurrency: env.TRADE_SYNC_WORKER_CONCURRENCY,
       batchMaxRows: env.TRADE_SYNC_BATCH_MAX_ROWS,

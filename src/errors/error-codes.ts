@@ -15,6 +15,9 @@ export const ERROR_CODES = {
   CLICKHOUSE_SCHEMA_MISMATCH: 'The ClickHouse schema version differs from the one this code needs.',
   CLICKHOUSE_UNAVAILABLE: 'ClickHouse could not be reached or answered with an error.',
   REDIS_UNAVAILABLE: 'Redis could not be reached.',
+  SPILL_WRITE_FAILED: 'A batch could not be written to the DuckDB spill (e.g. disk full); its jobs stay in Redis.',
+  SPILL_QUERY_FAILED: 'DuckDB rejected the SQL given to `trade-sync spill query`.',
+  SPILL_BACKUP_INVALID: 'A spill backup failed authentication (tampered, truncated or wrong key); nothing was restored.',
   DLQ_JOB_NOT_FOUND: 'No dead letter with that id is parked in the dead-letter queue.',
 } as const;
 

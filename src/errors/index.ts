@@ -8,3 +8,4 @@ export { ClickHouseError } from './clickhouse-error.js';
 export { SchemaMismatchError } from './schema-mismatch-error.js';
 export { DeadLetterNotFoundError } from './dead-letter-not-found-error.js';
 export { RedisUnavailableError } from './redis-unavailable-error.js';
+export { SpillError } from './spill-error.js';

@@ -1,4 +1,4 @@
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
+import { BrokenCircuitError, ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { classifyInsertError } from './clickhouse/classify-insert-error.js';
 
 export interface InsertRetryOptions {
@@ -9,12 +9,12 @@ export interface InsertRetryOptions {
 }
 
 /**
- * Retries transient and fatal insert failures with exponential backoff and decorrelated jitter;
- * bad data is never retried (it is isolated instead).
+ * Retries transient and fatal insert failures with exponential backoff and decorrelated jitter.
+ * Never retried: bad data (it is isolated instead) and an open circuit (the batch spills at once).
  */
 export function insertRetryPolicy(options: InsertRetryOptions): RetryPolicy {
   return retry(
-    handleWhen((err) => classifyInsertError(err).kind !== 'bad_data'),
+    handleWhen((err) => !(err instanceof BrokenCircuitError) && classifyInsertError(err).kind !== 'bad_data'),
     {
       maxAttempts: Math.max(0, options.attempts - 1),
       backoff: new ExponentialBackoff({ initialDelay: options.baseDelayMs, maxDelay: options.maxDelayMs }),

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from 'cockatiel';
+import { BrokenCircuitError, type CircuitBreakerPolicy, type RetryPolicy } from 'cockatiel';
 import type { ErrorCode } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import { classifyInsertError } from './clickhouse/classify-insert-error.js';
@@ -16,8 +16,25 @@ export interface RejectedRow {
 
 export interface WriteResult {
   readonly inserted: number;
+  readonly spilled: number;
   readonly duplicates: number;
   readonly rejected: readonly RejectedRow[];
+}
+
+/**
+ * What happens to rows when ClickHouse stays unavailable (retries used up, or circuit open):
+ * hand them to a spill (durable when it resolves), dead-letter them, or throw so the caller
+ * keeps them.
+ */
+export type UnavailablePolicy = { readonly spill: (rows: readonly TradeRow[]) => Promise<void> } | 'dead-letter' | 'throw';
+
+export interface TradeBatchWriterOptions {
+  readonly sink: TradeSink;
+  readonly retry: RetryPolicy;
+  /** Shared by every batch of the process, so consecutive failures add up. */
+  readonly circuit?: CircuitBreakerPolicy;
+  readonly onUnavailable: UnavailablePolicy;
+  readonly log: Logger;
 }
 
 function firstLine(err: unknown): string {
@@ -26,54 +43,63 @@ function firstLine(err: unknown): string {
 }
 
 /**
- * Writes one batch: dedupe, sort, insert in one request, retry transient failures, and on bad
- * data split the batch until the rejected rows are alone, so only they are dead-lettered.
+ * Writes one batch: dedupe, sort, insert in one request, retry transient failures through the
+ * circuit breaker; on bad data split the batch until the rejected rows are alone, so only they
+ * are dead-lettered; when ClickHouse stays unavailable apply the UnavailablePolicy.
  */
 export class TradeBatchWriter {
-  readonly #sink: TradeSink;
-  readonly #policy: RetryPolicy;
-  readonly #log: Logger;
+  readonly #options: TradeBatchWriterOptions;
 
-  constructor(sink: TradeSink, policy: RetryPolicy, log: Logger) {
-    this.#sink = sink;
-    this.#policy = policy;
-    this.#log = log;
+  constructor(options: TradeBatchWriterOptions) {
+    this.#options = options;
   }
 
   async write(rows: readonly TradeRow[]): Promise<WriteResult> {
     const { unique, duplicates } = prepareBatch(rows);
-    const rejected: RejectedRow[] = [];
-    const inserted = await this.#insertIsolating(unique, rejected);
-    return { inserted, duplicates, rejected };
+    const tally = { inserted: 0, spilled: 0, rejected: [] as RejectedRow[] };
+    await this.#insertIsolating(unique, tally);
+    return { ...tally, duplicates };
   }
 
-  async #insertIsolating(rows: TradeRow[], rejected: RejectedRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
+  #attempt(rows: TradeRow[]): Promise<void> {
+    const { sink, circuit } = this.#options;
+    return circuit === undefined ? sink.insert(rows) : circuit.execute(() => sink.insert(rows));
+  }
+
+  async #insertIsolating(rows: TradeRow[], tally: { inserted: number; spilled: number; rejected: RejectedRow[] }): Promise<void> {
+    if (rows.length === 0) return;
+    const { log, onUnavailable } = this.#options;
     let attempts = 0;
     try {
-      await this.#policy.execute(() => {
+      await this.#options.retry.execute(() => {
         attempts += 1;
-        return this.#sink.insert(rows);
+        return this.#attempt(rows);
       });
-      return rows.length;
+      tally.inserted += rows.length;
+      return;
     } catch (err) {
       const { kind, serverCode } = classifyInsertError(err);
-      if (kind !== 'bad_data') {
-        this.#log.error({ err: firstLine(err), kind, serverCode, rows: rows.length, attempts }, 'insert failed after all attempts');
-        for (const row of rows) rejected.push({ row, code: 'CLICKHOUSE_RETRIES_EXHAUSTED', message: firstLine(err), attempts });
-        return 0;
+      if (kind === 'bad_data') {
+        if (rows.length === 1) {
+          tally.rejected.push({ row: rows[0] as TradeRow, code: 'CLICKHOUSE_BAD_DATA', message: firstLine(err), attempts });
+          return;
+        }
+        log.warn({ serverCode, rows: rows.length }, 'bad data in batch; splitting to isolate it');
+        const half = rows.length >> 1;
+        await this.#insertIsolating(rows.slice(0, half), tally);
+        await this.#insertIsolating(rows.slice(half), tally);
+        return;
       }
-      if (rows.length === 1) {
-        const [row] = rows as [TradeRow];
-        rejected.push({ row, code: 'CLICKHOUSE_BAD_DATA', message: firstLine(err), attempts });
-        return 0;
+      if (onUnavailable === 'throw') throw err;
+      if (onUnavailable === 'dead-letter') {
+        log.error({ err: firstLine(err), kind, serverCode, rows: rows.length, attempts }, 'insert failed after all attempts; dead-lettering');
+        for (const row of rows) tally.rejected.push({ row, code: 'CLICKHOUSE_RETRIES_EXHAUSTED', message: firstLine(err), attempts });
+        return;
       }
-      this.#log.warn({ serverCode, rows: rows.length }, 'bad data in batch; splitting to isolate it');
-      const half = rows.length >> 1;
-      return (
-        (await this.#insertIsolating(rows.slice(0, half), rejected)) +
-        (await this.#insertIsolating(rows.slice(half), rejected))
-      );
+      const level = err instanceof BrokenCircuitError ? 'debug' : 'warn';
+      log[level]({ err: firstLine(err), kind, serverCode, rows: rows.length, attempts }, 'clickhouse unavailable; spilling batch');
+      await onUnavailable.spill(rows);
+      tally.spilled += rows.length;
     }
   }
 }

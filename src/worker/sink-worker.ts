@@ -3,19 +3,18 @@ import type { Redis } from 'ioredis';
 import type { DeadLetter, TradeJobData } from '../../queues/index.js';
 import { Batcher } from '../batching/batcher.js';
 import type { Config } from '../config/index.js';
-import type { ErrorCode } from '../errors/index.js';
+import { earlyRejectLetters, rejectedRowLetters } from '../dlq/build-dead-letters.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import type { Logger } from '../logger.js';
-import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
-import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
-import type { TradeSink } from '../sinks/trade-sink.js';
+import type { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
 import { decodeJob, type DecodedJob } from './decode-job.js';
 
 export interface SinkWorkerDeps {
   readonly config: Config;
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking calls. */
   readonly connection: Redis;
-  readonly sink: TradeSink;
+  /** Inserts batches (with retries, circuit breaker and spill as configured). */
+  readonly writer: TradeBatchWriter;
   readonly dlq: Queue<DeadLetter>;
   readonly log: Logger;
 }
@@ -24,6 +23,7 @@ export interface SinkWorkerDeps {
 export interface SinkStats {
   jobs: number;
   inserted: number;
+  spilled: number;
   duplicates: number;
   deadLettered: number;
   batches: number;
@@ -31,11 +31,11 @@ export interface SinkStats {
 
 /**
  * The sink: a high-concurrency BullMQ worker whose jobs wait in a Batcher; each batch is
- * verified, deduped, sorted and inserted in one request, and a job completes only once all its
- * rows are in ClickHouse or its rejected rows are in the DLQ.
+ * verified, deduped, sorted and written in one request, and a job completes only once each of
+ * its rows is durable: in ClickHouse, in the spill, or (rejected) in the DLQ.
  */
 export class SinkWorker {
-  readonly stats: SinkStats = { jobs: 0, inserted: 0, duplicates: 0, deadLettered: 0, batches: 0 };
+  readonly stats: SinkStats = { jobs: 0, inserted: 0, spilled: 0, duplicates: 0, deadLettered: 0, batches: 0 };
   readonly #worker: Worker<TradeJobData>;
   readonly #batcher: Batcher<DecodedJob>;
   readonly #writer: TradeBatchWriter;
@@ -49,11 +49,7 @@ export class SinkWorker {
     const w = config.worker;
     this.#queue = config.queues.trades;
     this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
-    this.#writer = new TradeBatchWriter(
-      deps.sink,
-      insertRetryPolicy({ attempts: w.insertAttempts, baseDelayMs: w.retryBaseMs, maxDelayMs: w.retryMaxMs }),
-      this.#log,
-    );
+    this.#writer = deps.writer;
     this.#publisher = new DeadLetterPublisher(deps.dlq);
     this.#batcher = new Batcher<DecodedJob>(
       {
@@ -96,22 +92,17 @@ export class SinkWorker {
     const started = performance.now();
     const result = await this.#writer.write(jobs.flatMap((j) => j.rows));
     const failedAt = new Date().toISOString();
-    const letter = (envelope: unknown, tradeId: string | null, jobId: string, index: number, code: ErrorCode, message: string, attempts: number) => ({
-      key: `${tradeId ?? 'x'}.${index}`,
-      letter: { envelope, tradeId, error: { code, message }, attempts, failedAt, source: { queue: this.#queue, jobId } } satisfies DeadLetter,
-    });
     const letters = [
-      ...jobs.flatMap((j) => j.rejects.map((r) => letter(r.envelope, r.tradeId, j.jobId, r.index, r.code, r.message, 0))),
-      ...result.rejected.map((r) =>
-        letter(r.row.source.envelope, r.row.trade.trade_id, r.row.source.jobId, r.row.source.index, r.code, r.message, r.attempts),
-      ),
+      ...jobs.flatMap((j) => earlyRejectLetters(j, this.#queue, failedAt)),
+      ...rejectedRowLetters(result.rejected, this.#queue, failedAt),
     ];
     await this.#publisher.publish(letters);
     this.stats.jobs += jobs.length;
     this.stats.inserted += result.inserted;
+    this.stats.spilled += result.spilled;
     this.stats.duplicates += result.duplicates;
     this.stats.deadLettered += letters.length;
-    log.debug({ jobs: jobs.length, inserted: result.inserted, duplicates: result.duplicates, deadLettered: letters.length, ms: Math.round(performance.now() - started) }, 'batch written');
+    log.debug({ jobs: jobs.length, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length, ms: Math.round(performance.now() - started) }, 'batch written');
     if (letters.length > 0) log.warn({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
   }
 

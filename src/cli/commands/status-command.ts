@@ -9,6 +9,11 @@ export function renderStatus(status: PipelineStatus): string[] {
     ([name, c]) => `queue ${name.padEnd(16)} waiting ${c.waiting ?? 0}  active ${c.active ?? 0}  delayed ${c.delayed ?? 0}  completed ${c.completed ?? 0}  failed ${c.failed ?? 0}`,
   );
   lines.push(`dead letters     ${status.dlqDepth}`);
+  lines.push(`spill backlog    ${status.spillBacklog} rows`);
+  for (const w of status.workers) {
+    lines.push(`worker           ${w.host}:${w.pid} ${w.role} concurrency ${w.concurrency} circuit ${w.circuit} → ${w.clickhouseUrl || '-'} spill ${w.spillBacklog} since ${w.startedAt}`);
+  }
+  if (status.workers.length === 0) lines.push('workers          none running');
   const ch = status.clickhouse;
   lines.push(
     ch.reachable
@@ -31,7 +36,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
       const dlq = createDeadLetterQueue(config, connection);
       const client = createClickHouseClient(config, 'admin');
       try {
-        const status = await readStatus(config, [trades, dlq], client, dlq);
+        const status = await readStatus(config, connection, [trades, dlq], client, dlq);
         if (options.json) print(JSON.stringify(status, null, 2));
         else renderStatus(status).forEach((line) => print(line));
       } finally {

@@ -86,10 +86,11 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
         const dlq = releasers.add('dlq', createDeadLetterQueue(config, connection), (q) => q.close());
         let sent = 0;
         const ticker = setInterval(() => {
-          void readStatus(config, [trades], admin, dlq).then((s) => {
+          void readStatus(config, connection, [trades], admin, dlq).then((s) => {
             const ch = s.clickhouse;
             const q = s.queues[config.queues.trades] ?? {};
-            print(`published ${sent}  waiting ${q.waiting ?? 0}  active ${q.active ?? 0}  in clickhouse ${ch.reachable ? (ch.rows ?? 0) : 'unreachable'}  dead letters ${s.dlqDepth}`);
+            const circuits = [...new Set(s.workers.map((w) => w.circuit))].join('/') || '-';
+            print(`published ${sent}  waiting ${q.waiting ?? 0}  active ${q.active ?? 0}  in clickhouse ${ch.reachable ? (ch.rows ?? 0) : 'unreachable'}  dead letters ${s.dlqDepth}  spill ${s.spillBacklog}  circuit ${circuits}`);
           }, () => undefined);
         }, 2_000);
         releasers.add('ticker', ticker, clearInterval);

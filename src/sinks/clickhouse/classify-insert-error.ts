@@ -34,6 +34,7 @@ export function serverCodeOf(err: unknown): number | undefined {
 
 /** One pure decision, table-tested in test/unit/classify-insert-error.test.ts. */
 export function classifyInsertError(err: unknown): ClassifiedInsertError {
+  if ((err as { code?: unknown } | null)?.code === 'CLICKHOUSE_SCHEMA_MISMATCH') return { kind: 'fatal', serverCode: undefined };
   const serverCode = serverCodeOf(err);
   if (serverCode === undefined) return { kind: 'transient', serverCode };
   if (BAD_DATA_CODES.has(serverCode)) return { kind: 'bad_data', serverCode };

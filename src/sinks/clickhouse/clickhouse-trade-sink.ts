@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { buildInsertBody, INSERT_COLUMNS } from './build-insert-body.js';
-import type { ServerFeatures } from './server-features.js';
 import type { TradeRow } from '../trade-row.js';
 import type { TradeSink } from '../trade-sink.js';
+import { buildInsertBody, INSERT_COLUMNS } from './build-insert-body.js';
+import { assertSchemaVersion } from './schema-version.js';
+import { detectServerFeatures, type ServerFeatures } from './server-features.js';
 
 /** A token that names this exact set of trades, so the server drops a retried batch. */
 export function dedupTokenFor(rows: readonly TradeRow[]): string {
@@ -13,26 +14,42 @@ export function dedupTokenFor(rows: readonly TradeRow[]): string {
   return hash.digest('hex');
 }
 
-/** Inserts rows into `<database>.trades` in one HTTP request with the data in the body. */
+/**
+ * Inserts rows into `<database>.<table>` in one HTTP request with the data in the body.
+ * Unless features are given, the first insert checks the schema version and detects the
+ * server's features (so a node that is down at start-up is checked once it is back; a schema
+ * mismatch then fails every insert, which spills, until `trade-sync migrate` has run).
+ */
 export class ClickHouseTradeSink implements TradeSink {
   readonly #client: ClickHouseClient;
   readonly #table: string;
-  readonly #features: ServerFeatures;
+  readonly #database: string;
+  #features: Promise<ServerFeatures> | undefined;
 
-  constructor(client: ClickHouseClient, database: string, features: ServerFeatures, table = 'trades') {
+  constructor(client: ClickHouseClient, database: string, features?: ServerFeatures, table = 'trades') {
     this.#client = client;
     this.#table = `${database}.${table}`;
-    this.#features = features;
+    this.#database = database;
+    this.#features = features === undefined ? undefined : Promise.resolve(features);
+  }
+
+  #detect(): Promise<ServerFeatures> {
+    this.#features ??= assertSchemaVersion(this.#client, this.#database).then(() => detectServerFeatures(this.#client)).catch((err: unknown) => {
+      this.#features = undefined;
+      throw err;
+    });
+    return this.#features;
   }
 
   async insert(rows: readonly TradeRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const features = await this.#detect();
     await this.#client.insert({
       table: this.#table,
       columns: INSERT_COLUMNS as [string, ...string[]],
       format: 'TabSeparated',
       values: Readable.from([buildInsertBody(rows)], { objectMode: false }),
-      clickhouse_settings: this.#features.dedupToken ? { insert_deduplication_token: dedupTokenFor(rows) } : {},
+      clickhouse_settings: features.dedupToken ? { insert_deduplication_token: dedupTokenFor(rows) } : {},
     });
   }
 

@@ -1,0 +1,69 @@
+import type { ScenarioResult } from './report.js';
+
+export interface Goal {
+  /** Scenario whose rows the goal is printed under. */
+  readonly scenario: string;
+  readonly label: string;
+  readonly value: number | undefined;
+  readonly op: '>=' | '<=';
+  readonly target: number;
+  readonly unit: '' | '×' | 'trades/s' | 'ms' | 'MiB';
+  /** Why there is no value (a scenario left out with --only, or failed). */
+  readonly missing?: string;
+  readonly met: boolean | undefined;
+  /** The figure key the goal belongs to (printed in that figure's row) or undefined for a ratio row. */
+  readonly figureKey?: string;
+}
+
+type Lookup = (scenario: string, key: string) => number | undefined;
+
+function goal(
+  lookup: Lookup,
+  spec: { scenario: string; label: string; op: '>=' | '<='; target: number; unit: Goal['unit']; figureKey?: string; needs: readonly [string, string][]; compute: (values: number[]) => number },
+): Goal {
+  const values: number[] = [];
+  const missing: string[] = [];
+  for (const [scenario, key] of spec.needs) {
+    const v = lookup(scenario, key);
+    if (v === undefined || !Number.isFinite(v)) missing.push(scenario);
+    else values.push(v);
+  }
+  const base = { scenario: spec.scenario, label: spec.label, op: spec.op, target: spec.target, unit: spec.unit, ...(spec.figureKey ? { figureKey: spec.figureKey } : {}) };
+  if (missing.length > 0) return { ...base, value: undefined, met: undefined, missing: `needs ${[...new Set(missing)].join(', ')}` };
+  const value = spec.compute(values);
+  return { ...base, value, met: spec.op === '>=' ? value >= spec.target : value <= spec.target };
+}
+
+/** The goals of the brief, computed from figures of this one run (so machine noise cancels in the ratios). */
+export function evaluateGoals(results: readonly ScenarioResult[]): Goal[] {
+  const lookup: Lookup = (scenario, key) => {
+    const r = results.find((x) => x.name === scenario);
+    if (r === undefined || r.status !== 'ok') return undefined;
+    return r.figures.find((f) => f.key === key)?.value;
+  };
+  const ran = (name: string) => results.some((r) => r.name === name);
+  const goals: Goal[] = [];
+  const ratio = ([a, b]: number[]) => (a as number) / (b as number);
+  const first = ([a]: number[]) => a as number;
+  if (ran('sink-one-job-per-trade')) {
+    goals.push(
+      goal(lookup, { scenario: 'sink-one-job-per-trade', label: 'drain ÷ no-op BullMQ drain', op: '>=', target: 0.7, unit: '', needs: [['sink-one-job-per-trade', 'rate'], ['noop-bullmq', 'rate']], compute: ratio }),
+      goal(lookup, { scenario: 'sink-one-job-per-trade', label: 'drain ÷ naive peer', op: '>=', target: 50, unit: '×', needs: [['sink-one-job-per-trade', 'rate'], ['naive-peer', 'rate']], compute: ratio }),
+      goal(lookup, { scenario: 'sink-one-job-per-trade', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['sink-one-job-per-trade', 'rss']], compute: first }),
+    );
+  }
+  if (ran('sink-packed')) {
+    goals.push(
+      goal(lookup, { scenario: 'sink-packed', label: 'packed trades/s', op: '>=', target: 150_000, unit: 'trades/s', figureKey: 'rate', needs: [['sink-packed', 'rate']], compute: first }),
+      goal(lookup, { scenario: 'sink-packed', label: 'drain ÷ raw ClickHouse insert', op: '>=', target: 0.6, unit: '', needs: [['sink-packed', 'rate'], ['raw-clickhouse-insert', 'rate']], compute: ratio }),
+      goal(lookup, { scenario: 'sink-packed', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['sink-packed', 'rss']], compute: first }),
+    );
+  }
+  if (ran('latency')) {
+    goals.push(
+      goal(lookup, { scenario: 'latency', label: 'p99', op: '<=', target: 300, unit: 'ms', figureKey: 'p99', needs: [['latency', 'p99']], compute: first }),
+      goal(lookup, { scenario: 'latency', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['latency', 'rss']], compute: first }),
+    );
+  }
+  return goals;
+}

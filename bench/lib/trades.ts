@@ -1,0 +1,42 @@
+import type { Config } from '../../src/config/index.js';
+import { SyntheticEngine } from '../../src/demo/synthetic-engine.js';
+import { TradeProducer } from '../../src/producer/trade-producer.js';
+import type { Trade } from '../../src/trade/trade-schema.js';
+import { progress } from './progress.js';
+
+/** `count` realistic fills from the demo's synthetic engine (seeded, so runs offer the same mix). */
+export function generateTrades(count: number, seed = 42): Trade[] {
+  return new SyntheticEngine(seed).take(count);
+}
+
+/**
+ * Publishes `trades` through the real TradeProducer (validate, sign, addBulk), `packSize` trades
+ * per job, with a few publish calls in flight so filling is not the slow part of a run.
+ */
+export async function fillQueue(config: Config, trades: readonly Trade[], packSize: number, label: string): Promise<{ jobs: number; ms: number }> {
+  const producer = new TradeProducer(config);
+  const bar = progress(`${label}: filling queue`, trades.length);
+  const started = performance.now();
+  const chunk = packSize > 1 ? packSize * 50 : 2_000;
+  let next = 0;
+  let done = 0;
+  let jobs = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < trades.length) {
+          const slice = trades.slice(next, next + chunk);
+          next += slice.length;
+          const result = await producer.publish(slice, { packSize });
+          jobs += result.jobs;
+          done += slice.length;
+          bar.update(done);
+        }
+      }),
+    );
+    return { jobs, ms: performance.now() - started };
+  } finally {
+    bar.stop();
+    await producer.close();
+  }
+}

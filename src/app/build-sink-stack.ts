@@ -1,0 +1,86 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { Config } from '../config/index.js';
+import { SpillError } from '../errors/index.js';
+import type { Logger } from '../logger.js';
+import { ClickHouseTradeSink } from '../sinks/clickhouse/clickhouse-trade-sink.js';
+import { createClickHouseClient } from '../sinks/clickhouse/create-clickhouse-client.js';
+import { FailoverSink } from '../sinks/failover-sink.js';
+import { circuitName, createInsertCircuit } from '../sinks/insert-circuit.js';
+import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
+import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
+import { DuckDbSpillFile } from '../spill/duckdb-spill-file.js';
+import { SpillDirectory } from '../spill/spill-directory.js';
+import { SpillCorruptError } from '../spill/spill-errors.js';
+
+/** The ClickHouse side of a worker: failover sink, circuit, the batch writer, and the spill file. */
+export interface SinkStack {
+  readonly clients: readonly ClickHouseClient[];
+  readonly sink: FailoverSink;
+  readonly circuit: CircuitBreakerPolicy;
+  readonly writer: TradeBatchWriter;
+  readonly directory: SpillDirectory | undefined;
+  readonly spillFile: DuckDbSpillFile | undefined;
+  /** True when any ClickHouse node answers /ping. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+async function ping(client: ClickHouseClient): Promise<boolean> {
+  return (await client.ping().catch(() => ({ success: false }))).success;
+}
+
+/** Builds the sink side from config; the spill file is integrity-checked (and quarantined if corrupt). */
+export async function buildSinkStack(config: Config, log: Logger): Promise<SinkStack> {
+  const clients = config.clickhouse.urls.map((url) => createClickHouseClient(config, 'writer', url));
+  const sink = new FailoverSink(
+    clients.map((client, i) => ({ url: config.clickhouse.urls[i] as string, sink: new ClickHouseTradeSink(client, config.clickhouse.database), ping: () => ping(client) })),
+    log,
+  );
+  const circuit = createInsertCircuit(config.circuit);
+  const circuitLog = log.child({ component: 'circuit' });
+  circuit.onStateChange((state) => circuitLog.warn({ circuit: circuitName(state) }, `clickhouse circuit ${circuitName(state)}`));
+  let directory: SpillDirectory | undefined;
+  let spillFile: DuckDbSpillFile | undefined;
+  if (config.spill.enabled) {
+    directory = new SpillDirectory(config.spill.dir);
+    spillFile = new DuckDbSpillFile(directory.ownPath(), log.child({ component: 'spill' }));
+    try {
+      await spillFile.verify();
+    } catch (err) {
+      if (!(err instanceof SpillCorruptError)) throw err;
+      const moved = directory.quarantine(spillFile.path);
+      log.error({ quarantinedAs: moved, err: err.message }, 'own spill file failed its integrity check; quarantined, starting a new one');
+      await spillFile.verify();
+    }
+  }
+  const file = spillFile;
+  const writer = new TradeBatchWriter({
+    sink,
+    retry: insertRetryPolicy({ attempts: config.worker.insertAttempts, baseDelayMs: config.worker.retryBaseMs, maxDelayMs: config.worker.retryMaxMs }),
+    circuit,
+    onUnavailable:
+      file === undefined
+        ? 'dead-letter'
+        : {
+            spill: (rows) =>
+              file.append(rows).catch((err: unknown) => {
+                throw new SpillError('SPILL_WRITE_FAILED', `cannot write ${rows.length} rows to the spill ${file.path} (jobs stay in Redis and are retried): ${(err as Error).message.split('\n')[0]}`, err);
+              }),
+          },
+    log: log.child({ component: 'batch-writer' }),
+  });
+  return {
+    clients,
+    sink,
+    circuit,
+    writer,
+    directory,
+    spillFile,
+    healthy: async () => (await Promise.all(clients.map(ping))).some(Boolean),
+    close: async () => {
+      await spillFile?.close();
+      await sink.close();
+    },
+  };
+}

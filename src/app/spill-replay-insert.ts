@@ -1,0 +1,28 @@
+import type { Queue } from 'bullmq';
+import type { DeadLetter } from '../../queues/index.js';
+import type { Config } from '../config/index.js';
+import { rejectedRowLetters } from '../dlq/build-dead-letters.js';
+import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
+import type { Logger } from '../logger.js';
+import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
+import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
+import type { TradeRow } from '../sinks/trade-row.js';
+import type { TradeSink } from '../sinks/trade-sink.js';
+
+/**
+ * How replayed spill rows reach ClickHouse: through the sink with a short retry, bad rows
+ * isolated and dead-lettered; if ClickHouse fails, it throws and the rows stay in the spill.
+ */
+export function spillReplayInsert(config: Config, sink: TradeSink, dlq: Queue<DeadLetter>, log: Logger): (rows: TradeRow[]) => Promise<void> {
+  const writer = new TradeBatchWriter({
+    sink,
+    retry: insertRetryPolicy({ attempts: 2, baseDelayMs: config.worker.retryBaseMs, maxDelayMs: config.worker.retryMaxMs }),
+    onUnavailable: 'throw',
+    log: log.child({ component: 'spill-replay' }),
+  });
+  const publisher = new DeadLetterPublisher(dlq);
+  return async (rows) => {
+    const result = await writer.write(rows);
+    await publisher.publish(rejectedRowLetters(result.rejected, 'spill', new Date().toISOString()));
+  };
+}

@@ -1,0 +1,56 @@
+import { Presets, SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { assertRedisReachable, createDeadLetterQueue, createRedisConnection } from '../../../queues/index.js';
+import { spillReplayInsert } from '../../app/spill-replay-insert.js';
+import { ClickHouseError } from '../../errors/index.js';
+import { ClickHouseTradeSink } from '../../sinks/clickhouse/clickhouse-trade-sink.js';
+import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
+import { FailoverSink } from '../../sinks/failover-sink.js';
+import { withAttachedSpills } from '../../spill/attached-spills.js';
+import { SpillDirectory } from '../../spill/spill-directory.js';
+import { SpillReplayer } from '../../spill/spill-replayer.js';
+import type { CliContext } from '../cli-context.js';
+
+export function registerDrainCommand(program: Command, context: () => CliContext): void {
+  program
+    .command('drain')
+    .description('replay the spill into ClickHouse now: unowned files (dead workers, restored backups) are drained and removed')
+    .action(async () => {
+      const { config, log, print } = context();
+      await assertRedisReachable(config.redis.url);
+      const directory = new SpillDirectory(config.spill.dir);
+      const total = await withAttachedSpills(directory, async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM trades')).getRowsJS()[0]?.[0] ?? 0));
+      const clients = config.clickhouse.urls.map((url) => createClickHouseClient(config, 'writer', url));
+      const sink = new FailoverSink(
+        clients.map((client, i) => ({ url: config.clickhouse.urls[i] as string, sink: new ClickHouseTradeSink(client, config.clickhouse.database), ping: async () => (await client.ping()).success })),
+        log,
+      );
+      const connection = createRedisConnection(config, 'producer');
+      const dlq = createDeadLetterQueue(config, connection);
+      const bar = new SingleBar({ format: 'drain [{bar}] {value}/{total} rows', hideCursor: true }, Presets.shades_classic);
+      try {
+        if (!(await Promise.all(clients.map(async (c) => (await c.ping()).success))).some(Boolean)) {
+          throw new ClickHouseError('CLICKHOUSE_UNAVAILABLE', `no ClickHouse node answers (${config.clickhouse.urls.join(', ')}); the spill is kept`);
+        }
+        bar.start(total, 0);
+        const replayer = new SpillReplayer({
+          directory,
+          own: undefined,
+          insert: spillReplayInsert(config, sink, dlq, log),
+          healthy: async () => true,
+          batchRows: config.spill.replayBatchRows,
+          intervalMs: config.spill.replayIntervalMs,
+          log,
+        });
+        const replayed = await replayer.replayNow((n) => bar.update(n));
+        bar.stop();
+        const left = directory.list().length;
+        print(`replayed ${replayed} spilled rows into ClickHouse${left > 0 ? `; ${left} spill file(s) of live workers remain (they replay their own)` : ''}`);
+      } finally {
+        bar.stop();
+        await sink.close();
+        await dlq.close();
+        await connection.quit();
+      }
+    });
+}

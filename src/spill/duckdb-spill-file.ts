@@ -1,0 +1,211 @@
+import { chmod } from 'node:fs/promises';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Logger } from '../logger.js';
+import type { TradeRow } from '../sinks/trade-row.js';
+import type { Trade } from '../trade/trade-schema.js';
+import { Serial } from './serial.js';
+import { isLockConflict, SpillCorruptError } from './spill-errors.js';
+import { SPILL_COLUMNS, SPILL_MIGRATIONS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
+
+export interface SpillFileOptions {
+  /** Close the file after this long without writes, so readers (`spill query`) can open it. */
+  readonly idleCloseMs: number;
+  /** Close at least this often while busy, for the same reason. */
+  readonly maxHoldMs: number;
+  /** How long to retry when another process holds the file's lock. */
+  readonly lockWaitMs: number;
+}
+
+const DEFAULTS: SpillFileOptions = { idleCloseMs: 300, maxHoldMs: 2_000, lockWaitMs: 15_000 };
+const READ_COLUMNS = SPILL_COLUMNS.filter((c) => c !== 'spilled_at_ms').join(', ');
+
+/**
+ * One DuckDB spill file, written by one process at a time. Every operation is serialized; a
+ * write returns only after its transaction committed (WAL on disk). The file is held open
+ * while busy and released when idle (checkpointed on close) so readers can get in.
+ */
+export class DuckDbSpillFile {
+  readonly path: string;
+  readonly #log: Logger;
+  readonly #options: SpillFileOptions;
+  readonly #serial = new Serial();
+  #instance: DuckDBInstance | undefined;
+  #connection: DuckDBConnection | undefined;
+  #openedAt = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #checked = false;
+
+  constructor(path: string, log: Logger, options: Partial<SpillFileOptions> = {}) {
+    this.path = path;
+    this.#log = log.child({ spillFile: path });
+    this.#options = { ...DEFAULTS, ...options };
+  }
+
+  /** Appends rows in one committed transaction. */
+  append(rows: readonly TradeRow[]): Promise<void> {
+    return this.#use(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const appender = await c.createAppender('spill_rows');
+        const now = BigInt(Date.now());
+        for (const { trade: t, kid, source } of rows) {
+          appender.appendUTinyInt(t.schema_version);
+          appender.appendVarchar(t.trade_id);
+          appender.appendVarchar(t.order_id);
+          appender.appendUInteger(t.fill_seq);
+          appender.appendVarchar(t.symbol);
+          appender.appendVarchar(t.side);
+          appender.appendVarchar(t.price);
+          appender.appendVarchar(t.qty);
+          appender.appendVarchar(t.order_qty);
+          appender.appendVarchar(t.cum_qty);
+          appender.appendVarchar(t.order_status);
+          appender.appendUBigInt(BigInt(t.ts_ns));
+          appender.appendVarchar(t.venue);
+          appender.appendVarchar(t.account);
+          appender.appendVarchar(kid);
+          appender.appendVarchar(JSON.stringify(source.envelope));
+          appender.appendBigInt(now);
+          appender.endRow();
+        }
+        appender.flushSync();
+        appender.closeSync();
+        await c.run('COMMIT');
+      } catch (err) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  /** Opens the file (migrating and integrity-checking it on first open); throws SpillCorruptError when unreadable. */
+  verify(): Promise<void> {
+    return this.#use(async () => undefined);
+  }
+
+  /** Rows waiting to be replayed. */
+  count(): Promise<number> {
+    return this.#use(async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM spill_rows')).getRowsJS()[0]?.[0] ?? 0));
+  }
+
+  /**
+   * Reads the oldest `limit` rows in (symbol, ts_ns) order, hands them to `insert`, and deletes
+   * them only after `insert` resolved. A crash in between re-sends them next time (the sink
+   * collapses duplicates). Returns how many rows were replayed (0 when empty).
+   */
+  replayBatch(limit: number, insert: (rows: TradeRow[]) => Promise<void>): Promise<number> {
+    return this.#use(async (c) => {
+      const order = `ORDER BY symbol, ts_ns, trade_id LIMIT ${Math.max(1, Math.floor(limit))}`;
+      const result = await c.runAndReadAll(`SELECT ${READ_COLUMNS} FROM spill_rows ${order}`);
+      const rows = result.getRowsJS().map((r, index) => toTradeRow(r, this.path, index));
+      if (rows.length === 0) return 0;
+      await insert(rows);
+      await c.run(`DELETE FROM spill_rows WHERE trade_id IN (SELECT trade_id FROM spill_rows ${order})`);
+      return rows.length;
+    });
+  }
+
+  /** Checkpoints and closes the file (idempotent; later operations reopen it). */
+  close(): Promise<void> {
+    return this.#serial.run(async () => this.#release());
+  }
+
+  #use<T>(operation: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.#serial.run(async () => {
+      if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+      const connection = await this.#open();
+      try {
+        return await operation(connection);
+      } finally {
+        if (Date.now() - this.#openedAt >= this.#options.maxHoldMs) await this.#release();
+        else this.#idleTimer = setTimeout(() => void this.close(), this.#options.idleCloseMs);
+      }
+    });
+  }
+
+  async #open(): Promise<DuckDBConnection> {
+    if (this.#connection !== undefined) return this.#connection;
+    const deadline = Date.now() + this.#options.lockWaitMs;
+    let instance: DuckDBInstance;
+    for (;;) {
+      try {
+        instance = await DuckDBInstance.create(this.path);
+        break;
+      } catch (err) {
+        if (!isLockConflict(err)) throw new SpillCorruptError(this.path, err);
+        if (Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    const connection = await instance.connect();
+    await chmod(this.path, 0o600).catch(() => undefined);
+    if (!this.#checked) {
+      try {
+        await this.#migrateAndCheck(connection);
+      } catch (err) {
+        connection.closeSync();
+        instance.closeSync();
+        throw new SpillCorruptError(this.path, err);
+      }
+      this.#checked = true;
+    }
+    this.#instance = instance;
+    this.#connection = connection;
+    this.#openedAt = Date.now();
+    return connection;
+  }
+
+  /** Applies spill migrations, refuses files from a newer release, and reads every row once (block checksums). */
+  async #migrateAndCheck(c: DuckDBConnection): Promise<void> {
+    await c.run('CREATE TABLE IF NOT EXISTS spill_meta (version INTEGER NOT NULL)');
+    const found = Number((await c.runAndReadAll('SELECT coalesce(max(version), 0) FROM spill_meta')).getRowsJS()[0]?.[0] ?? 0);
+    if (found > SPILL_SCHEMA_VERSION) {
+      throw new Error(`spill file ${this.path} has schema version ${found}; this release reads up to ${SPILL_SCHEMA_VERSION}`);
+    }
+    for (const migration of SPILL_MIGRATIONS.filter((m) => m.version > found)) {
+      await c.run('BEGIN TRANSACTION');
+      for (const statement of migration.statements) await c.run(statement);
+      await c.run(`INSERT INTO spill_meta VALUES (${migration.version})`);
+      await c.run('COMMIT');
+      this.#log.info({ version: migration.version }, 'spill schema migrated');
+    }
+    await c.runAndReadAll(`SELECT count(*), max(length(trade_id)), max(length(envelope)), max(ts_ns), max(length(price || qty || order_qty || cum_qty)) FROM spill_rows`);
+  }
+
+  async #release(): Promise<void> {
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    const connection = this.#connection;
+    const instance = this.#instance;
+    this.#connection = undefined;
+    this.#instance = undefined;
+    if (connection === undefined || instance === undefined) return;
+    try {
+      await connection.run('CHECKPOINT');
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  }
+}
+
+function toTradeRow(r: readonly unknown[], path: string, index: number): TradeRow {
+  const [schemaVersion, tradeId, orderId, fillSeq, symbol, side, price, qty, orderQty, cumQty, status, tsNs, venue, account, kid, envelope] = r;
+  const trade = {
+    schema_version: Number(schemaVersion),
+    trade_id: String(tradeId),
+    order_id: String(orderId),
+    fill_seq: Number(fillSeq),
+    symbol: String(symbol),
+    side: String(side),
+    price: String(price),
+    qty: String(qty),
+    order_qty: String(orderQty),
+    cum_qty: String(cumQty),
+    order_status: String(status),
+    ts_ns: String(tsNs),
+    venue: String(venue),
+    account: String(account),
+  } as Trade;
+  return { trade, kid: String(kid), bytes: 300, source: { jobId: `spill:${path}`, index, envelope: JSON.parse(String(envelope)) as unknown } };
+}

@@ -1,0 +1,33 @@
+/** Version of the spill file layout; files carry it in `spill_meta` and are migrated on open. */
+export const SPILL_SCHEMA_VERSION = 1;
+
+/** The spill table. Decimals stay as their exact text; the `trades` view casts them for analytics. */
+export const SPILL_COLUMNS = [
+  'schema_version', 'trade_id', 'order_id', 'fill_seq', 'symbol', 'side', 'price', 'qty', 'order_qty',
+  'cum_qty', 'order_status', 'ts_ns', 'venue', 'account', 'kid', 'envelope', 'spilled_at_ms',
+] as const;
+
+/** DuckDB migrations by target version; each runs once inside a transaction. */
+export const SPILL_MIGRATIONS: readonly { version: number; statements: readonly string[] }[] = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS spill_rows (
+        schema_version UTINYINT NOT NULL, trade_id VARCHAR NOT NULL, order_id VARCHAR NOT NULL,
+        fill_seq UINTEGER NOT NULL, symbol VARCHAR NOT NULL, side VARCHAR NOT NULL,
+        price VARCHAR NOT NULL, qty VARCHAR NOT NULL, order_qty VARCHAR NOT NULL, cum_qty VARCHAR NOT NULL,
+        order_status VARCHAR NOT NULL, ts_ns UBIGINT NOT NULL, venue VARCHAR NOT NULL, account VARCHAR NOT NULL,
+        kid VARCHAR NOT NULL, envelope VARCHAR NOT NULL, spilled_at_ms BIGINT NOT NULL)`,
+    ],
+  },
+];
+
+/** A typed view `trades` over the `spill_rows` of every source catalog, for `trade-sync spill query`. */
+export function tradesViewSql(sources: readonly string[]): string {
+  const select = (s: string) =>
+    `SELECT trade_id, order_id, fill_seq, symbol, side, CAST(price AS DECIMAL(38,12)) AS price,
+      CAST(qty AS DECIMAL(38,12)) AS qty, CAST(order_qty AS DECIMAL(38,12)) AS order_qty,
+      CAST(cum_qty AS DECIMAL(38,12)) AS cum_qty, order_status, ts_ns, venue, account, kid,
+      epoch_ms(spilled_at_ms) AS spilled_at, '${s}' AS spill_file FROM ${s}.spill_rows`;
+  return `CREATE OR REPLACE TEMP VIEW trades AS ${sources.map(select).join(' UNION ALL ')}`;
+}

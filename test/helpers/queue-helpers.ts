@@ -1,0 +1,30 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createDeadLetterQueue, createRedisConnection, createTradesQueue, type DeadLetter, type TradeJobData } from '../../queues/index.js';
+import type { Config } from '../../src/config/index.js';
+
+export interface TestQueues {
+  readonly connection: Redis;
+  readonly trades: Queue<TradeJobData>;
+  readonly dlq: Queue<DeadLetter>;
+  /** Obliterates both queues and closes the connection. */
+  cleanup(): Promise<void>;
+}
+
+export function testQueues(config: Config): TestQueues {
+  const connection = createRedisConnection(config, 'worker');
+  const trades = createTradesQueue(config, connection);
+  const dlq = createDeadLetterQueue(config, connection);
+  return {
+    connection,
+    trades,
+    dlq,
+    async cleanup() {
+      await trades.obliterate({ force: true }).catch(() => undefined);
+      await dlq.obliterate({ force: true }).catch(() => undefined);
+      await trades.close();
+      await dlq.close();
+      await connection.quit();
+    },
+  };
+}
