@@ -1,0 +1,13 @@
+import { assertRedisReachable } from '../../queues/index.js';
+import type { Config } from '../config/index.js';
+import { onShutdownSignal } from '../lifecycle/on-shutdown-signal.js';
+import type { Logger } from '../logger.js';
+import { runWorker, type RunningWorker, type WorkerRole } from './run-worker.js';
+
+/** A worker process: checks Redis, runs the workers, and stops gracefully on SIGTERM/SIGINT. */
+export async function startWorkerProcess(config: Config, log: Logger, role: WorkerRole): Promise<RunningWorker> {
+  await assertRedisReachable(config.redis.url);
+  const worker = await runWorker(config, log, role);
+  onShutdownSignal(log, () => worker.stop());
+  return worker;
+}
