@@ -3,6 +3,8 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
 import { SpillError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
+import { meteredSink } from '../metrics/metered-sink.js';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { ClickHouseTradeSink } from '../sinks/clickhouse/clickhouse-trade-sink.js';
 import { createClickHouseClient } from '../sinks/clickhouse/create-clickhouse-client.js';
 import { FailoverSink } from '../sinks/failover-sink.js';
@@ -31,7 +33,7 @@ async function ping(client: ClickHouseClient): Promise<boolean> {
 }
 
 /** Builds the sink side from config; the spill file is integrity-checked (and quarantined if corrupt). */
-export async function buildSinkStack(config: Config, log: Logger): Promise<SinkStack> {
+export async function buildSinkStack(config: Config, log: Logger, metrics?: WorkerMetrics): Promise<SinkStack> {
   const clients = config.clickhouse.urls.map((url) => createClickHouseClient(config, 'writer', url));
   const sink = new FailoverSink(
     clients.map((client, i) => ({ url: config.clickhouse.urls[i] as string, sink: new ClickHouseTradeSink(client, config.clickhouse.database), ping: () => ping(client) })),
@@ -56,7 +58,7 @@ export async function buildSinkStack(config: Config, log: Logger): Promise<SinkS
   }
   const file = spillFile;
   const writer = new TradeBatchWriter({
-    sink,
+    sink: metrics === undefined ? sink : meteredSink(sink, metrics),
     retry: insertRetryPolicy({ attempts: config.worker.insertAttempts, baseDelayMs: config.worker.retryBaseMs, maxDelayMs: config.worker.retryMaxMs }),
     circuit,
     onUnavailable:
@@ -79,7 +81,11 @@ export async function buildSinkStack(config: Config, log: Logger): Promise<SinkS
     spillFile,
     healthy: async () => (await Promise.all(clients.map(ping))).some(Boolean),
     close: async () => {
-      await spillFile?.close();
+      if (spillFile !== undefined && directory !== undefined) {
+        const left = await spillFile.count().catch(() => -1);
+        await spillFile.close();
+        if (left === 0) directory.remove(spillFile.path); // nothing to adopt: don't leave an empty file behind
+      }
       await sink.close();
     },
   };

@@ -18,7 +18,7 @@ function localPort(url: string, fallback: number): number | undefined {
 /** Redis at the configured URL, or a local redis-server started on its port when it is local and down. */
 export async function ensureRedis(config: Config): Promise<LocalRedis | undefined> {
   try {
-    await assertRedisReachable(config.redis.url);
+    await assertRedisReachable(config.redis);
     return undefined;
   } catch (err) {
     const port = localPort(config.redis.url, 6379);

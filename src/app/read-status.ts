@@ -2,6 +2,8 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Queue } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { SCHEMA_VERSION } from '../sinks/clickhouse/migrations.js';
+import { SPILL_SCHEMA_VERSION } from '../spill/spill-schema.js';
+import { createOrderStore } from './create-order-tracker.js';
 import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { readWorkerHeartbeats, type WorkerInfo } from '../worker/worker-heartbeat.js';
 import type { Redis } from 'ioredis';
@@ -13,6 +15,10 @@ export interface PipelineStatus {
   /** Rows waiting in the workers' spill files. */
   readonly spillBacklog: number;
   readonly dlqDepth: number;
+  /** Orders waiting for fills, committed as incomplete and still open, and incomplete commits in all. */
+  readonly orders: { readonly pending: number; readonly incomplete: number; readonly incompleteTotal: number };
+  /** Schema versions this code writes and reads. */
+  readonly versions: { readonly tradeMessage: number; readonly clickhouse: number; readonly spill: number };
   readonly clickhouse:
     | { readonly reachable: true; readonly version: string; readonly schemaVersion: number; readonly expectedSchemaVersion: number; readonly rows: number | null }
     | { readonly reachable: false; readonly error: string; readonly expectedSchemaVersion: number };
@@ -51,6 +57,8 @@ export async function readStatus(
     workers,
     spillBacklog: workers.reduce((sum, w) => sum + w.spillBacklog, 0),
     dlqDepth: await dlq.getFailedCount(),
+    orders: await createOrderStore(config, redis).counts(),
+    versions: { tradeMessage: config.maxSchemaVersion, clickhouse: SCHEMA_VERSION, spill: SPILL_SCHEMA_VERSION },
     clickhouse: await clickhouseStatus(client, config.clickhouse.database),
   };
 }

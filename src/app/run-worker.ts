@@ -3,7 +3,10 @@ import { requireKeys, type Config } from '../config/index.js';
 import { RedriveWorker } from '../dlq/redrive-worker.js';
 import { ClickHouseError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
+import { hostname } from 'node:os';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Logger } from '../logger.js';
+import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { circuitName } from '../sinks/insert-circuit.js';
 import { assertSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { SpillReplayer } from '../spill/spill-replayer.js';
@@ -11,6 +14,7 @@ import { SinkWorker } from '../worker/sink-worker.js';
 import { WorkerHeartbeat } from '../worker/worker-heartbeat.js';
 import { buildSinkStack, type SinkStack } from './build-sink-stack.js';
 import { spillReplayInsert } from './spill-replay-insert.js';
+import { createOrderTracker } from './create-order-tracker.js';
 
 export type WorkerRole = 'sink' | 'redrive' | 'all';
 
@@ -19,6 +23,9 @@ export interface RunningWorker {
   readonly redrive: RedriveWorker | undefined;
   readonly stack: SinkStack | undefined;
   readonly replayer: SpillReplayer | undefined;
+  readonly metrics: WorkerMetrics;
+  /** This process's metrics as prom-client JSON (gauges refreshed), for the supervisor to aggregate. */
+  collectMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
   /** Graceful stop within the configured deadline; idempotent. */
   stop(): Promise<void>;
 }
@@ -52,10 +59,14 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     let stack: SinkStack | undefined;
     let replayer: SpillReplayer | undefined;
     let redrive: RedriveWorker | undefined;
+    const metrics = new WorkerMetrics(config.queues.trades);
+    const name = `${hostname()}:${process.pid}`;
     if (role !== 'redrive') {
-      stack = releasers.add('sink-stack', await buildSinkStack(config, log), (s) => s.close());
+      stack = releasers.add('sink-stack', await buildSinkStack(config, log, metrics), (s) => s.close());
       await checkSchemaAtStart(stack, config, log);
-      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, writer: stack.writer, dlq, log }), (w) =>
+      const orders = config.orders.enabled ? releasers.add('order-tracker', createOrderTracker(config, connection, stack.clients, log), (t) => t.stop()) : undefined;
+      orders?.start();
+      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, writer: stack.writer, dlq, orders, log, metrics, name }), (w) =>
         w.close(config.worker.shutdownTimeoutMs),
       );
       await sink.waitUntilReady();
@@ -74,7 +85,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       }
     }
     if (role !== 'sink') {
-      redrive = releasers.add('redrive-worker', new RedriveWorker({ config, connection, trades, log }), (w) => w.close());
+      redrive = releasers.add('redrive-worker', new RedriveWorker({ config, connection, trades, log, name, onRedriven: () => metrics.redriven() }), (w) => w.close());
       await redrive.waitUntilReady();
     }
     const startedAt = new Date().toISOString();
@@ -86,12 +97,16 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       circuit: stack === undefined ? 'n/a' : circuitName(stack.circuit.state),
       clickhouseUrl: stack?.sink.currentUrl ?? '',
       spillBacklog: replayer?.backlog ?? 0,
-      stats: { ...(sink?.stats ?? {}) },
+      stats: { ...(sink?.stats ?? {}), lagMs: metrics.lastLagMs },
     }));
     await heartbeat.beat();
     releasers.add('heartbeat', heartbeat, (h) => h.stop());
     log.info({ component: 'worker', role, queue: config.queues.trades, concurrency: config.worker.concurrency }, 'worker running');
-    return { sink, redrive, stack, replayer, stop: () => releasers.releaseAll(log) };
+    const collectMetrics = async () => {
+      metrics.setState({ spillBacklog: replayer?.backlog ?? 0, circuit: stack === undefined ? 'n/a' : circuitName(stack.circuit.state) });
+      return metrics.registry.getMetricsAsJSON();
+    };
+    return { sink, redrive, stack, replayer, metrics, collectMetrics, stop: () => releasers.releaseAll(log) };
   } catch (err) {
     await releasers.releaseAll(log);
     throw err;

@@ -1,4 +1,7 @@
+import type { DashboardUser } from './dashboard-users.js';
+import type { IngestConfig } from './ingest-config.js';
 import type { Keyring } from './keyring.js';
+import type { TlsMaterial } from './tls-material.js';
 
 /** The parsed, frozen configuration. Built once by `loadConfig` at the edge of each process. */
 export interface Config {
@@ -7,6 +10,8 @@ export interface Config {
     readonly url: string;
     /** Key prefix of every BullMQ queue; wrap it in `{}` for Redis Cluster hash tags. */
     readonly prefix: string;
+    /** CA / client certificate / key for `rediss://` (TRADE_SYNC_REDIS_TLS_*); absent when none is set. */
+    readonly tls?: TlsMaterial;
   };
   readonly queues: {
     readonly trades: string;
@@ -30,6 +35,8 @@ export interface Config {
     readonly adminUser: string;
     readonly adminPassword: string;
     readonly timeoutMs: number;
+    /** CA / client certificate / key for `https://` nodes (TRADE_SYNC_CLICKHOUSE_TLS_*); absent when none is set. */
+    readonly tls?: TlsMaterial;
   };
   readonly keyring: Keyring;
   readonly spill: {
@@ -41,6 +48,15 @@ export interface Config {
     /** AES-256 key for `spill backup` / `spill restore`, when configured. */
     readonly backupKey: Buffer | undefined;
   };
+  readonly orders: {
+    /** Commit one orders-table row per order from its partial fills. */
+    readonly enabled: boolean;
+    /** Orders still incomplete this long after their first fill are committed as `incomplete`. */
+    readonly timeoutMs: number;
+    readonly sweepIntervalMs: number;
+  };
+  /** Highest trade schema_version workers accept (lower it while a rolling upgrade is in progress). */
+  readonly maxSchemaVersion: number;
   readonly circuit: {
     readonly threshold: number;
     readonly halfOpenInitialMs: number;
@@ -59,4 +75,33 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
   };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `trade-sync dashboard`: Bull Board with login and roles, the operations page. */
+  readonly dashboard: {
+    readonly host: string;
+    /** 0 = any free port. */
+    readonly port: number;
+    readonly users: readonly DashboardUser[];
+    /** The origin browsers use (`https://ops.example.com`); mutations from any other are refused. Default: the request's own host. */
+    readonly origin: string | undefined;
+    readonly sessionTtlMs: number;
+    /** Failed logins per user name and per client address within `loginWindowMs` before login answers 429. */
+    readonly loginMaxFailures: number;
+    readonly loginWindowMs: number;
+    /** PEM files; when set the dashboard serves HTTPS and its cookie is `Secure`. */
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  };
+  /** `trade-sync start`: worker processes per queue, restarts, crash loops. */
+  readonly supervisor: {
+    /** Processes per queue seeded into Redis when no desired state is stored yet (per host). */
+    readonly processes: Readonly<Record<string, number>>;
+    readonly restartBaseMs: number;
+    readonly restartMaxMs: number;
+    /** Restarts of one queue's processes within `crashLoopWindowMs` that count as a crash loop. */
+    readonly crashLoopRestarts: number;
+    readonly crashLoopWindowMs: number;
+  };
+  /** The supervisor's Prometheus endpoint (`/metrics`); port 0 turns it off. */
+  readonly metrics: { readonly host: string; readonly port: number };
+  /** `trade-sync ingest`: HTTPS entry point (TRADE_SYNC_INGEST_*). */
+  readonly ingest: IngestConfig;
 }

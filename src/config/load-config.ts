@@ -3,6 +3,9 @@ import { ConfigError } from '../errors/index.js';
 import type { Config } from './config.js';
 import { envSchema, type Env } from './env-schema.js';
 import { Keyring } from './keyring.js';
+import { clickhouseTlsField, readIngestConfig, redisTlsField } from './read-ingest-config.js';
+import { parseDashboardUsers, type DashboardUser } from './dashboard-users.js';
+import { parseSupervisorProcesses } from './supervisor-processes.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
@@ -46,6 +49,28 @@ function readBackupKey(env: Env): Buffer | undefined {
   return key;
 }
 
+/** Dashboard users from TRADE_SYNC_DASHBOARD_USERS_FILE (a JSON array; wins) or TRADE_SYNC_DASHBOARD_USERS. */
+function readDashboardUsers(env: Env): DashboardUser[] {
+  const file = env.TRADE_SYNC_DASHBOARD_USERS_FILE;
+  if (file === undefined) return parseDashboardUsers(env.TRADE_SYNC_DASHBOARD_USERS ?? '', 'TRADE_SYNC_DASHBOARD_USERS');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`TRADE_SYNC_DASHBOARD_USERS_FILE: cannot read a JSON array of users: ${(err as Error).message}`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError('TRADE_SYNC_DASHBOARD_USERS_FILE must hold a JSON array of {"name", "role", "passwordHash"}');
+  return parseDashboardUsers(parsed, 'TRADE_SYNC_DASHBOARD_USERS_FILE');
+}
+
+function readDashboardTls(env: Env): { certFile: string; keyFile: string } | undefined {
+  const certFile = env.TRADE_SYNC_DASHBOARD_TLS_CERT_FILE;
+  const keyFile = env.TRADE_SYNC_DASHBOARD_TLS_KEY_FILE;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) throw new ConfigError('set both TRADE_SYNC_DASHBOARD_TLS_CERT_FILE and TRADE_SYNC_DASHBOARD_TLS_KEY_FILE, or neither');
+  return { certFile, keyFile };
+}
+
 /**
  * Parses the environment once into a frozen Config. Throws ConfigError with one line naming
  * the first bad variable. Keys are optional here; commands that sign or verify call
@@ -59,7 +84,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
   }
   const env = result.data;
   return deepFreeze<Config>({
-    redis: { url: env.TRADE_SYNC_REDIS_URL, prefix: env.TRADE_SYNC_QUEUE_PREFIX },
+    redis: { url: env.TRADE_SYNC_REDIS_URL, prefix: env.TRADE_SYNC_QUEUE_PREFIX, ...redisTlsField(env) },
     queues: {
       trades: env.TRADE_SYNC_QUEUE,
       dlq: env.TRADE_SYNC_DLQ,
@@ -77,6 +102,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       adminUser: env.TRADE_SYNC_CLICKHOUSE_ADMIN_USER ?? env.TRADE_SYNC_CLICKHOUSE_USER,
       adminPassword: env.TRADE_SYNC_CLICKHOUSE_ADMIN_PASSWORD ?? env.TRADE_SYNC_CLICKHOUSE_PASSWORD,
       timeoutMs: env.TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS,
+      ...clickhouseTlsField(env),
     },
     keyring: readKeyring(env),
     spill: {
@@ -86,6 +112,12 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       replayIntervalMs: env.TRADE_SYNC_REPLAY_INTERVAL_MS,
       backupKey: readBackupKey(env),
     },
+    orders: {
+      enabled: env.TRADE_SYNC_ORDERS_ENABLED,
+      timeoutMs: env.TRADE_SYNC_ORDER_TIMEOUT_MS,
+      sweepIntervalMs: env.TRADE_SYNC_ORDER_SWEEP_MS,
+    },
+    maxSchemaVersion: env.TRADE_SYNC_MAX_SCHEMA_VERSION,
     circuit: {
       threshold: env.TRADE_SYNC_CIRCUIT_THRESHOLD,
       halfOpenInitialMs: env.TRADE_SYNC_CIRCUIT_HALF_OPEN_MS,
@@ -104,6 +136,25 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       shutdownTimeoutMs: env.TRADE_SYNC_SHUTDOWN_TIMEOUT_MS,
     },
     logLevel: env.TRADE_SYNC_LOG_LEVEL,
+    dashboard: {
+      host: env.TRADE_SYNC_DASHBOARD_HOST,
+      port: env.TRADE_SYNC_DASHBOARD_PORT,
+      users: readDashboardUsers(env),
+      origin: env.TRADE_SYNC_DASHBOARD_ORIGIN === undefined ? undefined : new URL(env.TRADE_SYNC_DASHBOARD_ORIGIN).origin,
+      sessionTtlMs: env.TRADE_SYNC_DASHBOARD_SESSION_TTL_MS,
+      loginMaxFailures: env.TRADE_SYNC_DASHBOARD_LOGIN_MAX_FAILURES,
+      loginWindowMs: env.TRADE_SYNC_DASHBOARD_LOGIN_WINDOW_MS,
+      tls: readDashboardTls(env),
+    },
+    supervisor: {
+      processes: parseSupervisorProcesses(env.TRADE_SYNC_SUPERVISOR_PROCESSES, { [env.TRADE_SYNC_QUEUE]: 1, [env.TRADE_SYNC_DLQ]: 1 }),
+      restartBaseMs: env.TRADE_SYNC_SUPERVISOR_RESTART_BASE_MS,
+      restartMaxMs: env.TRADE_SYNC_SUPERVISOR_RESTART_MAX_MS,
+      crashLoopRestarts: env.TRADE_SYNC_SUPERVISOR_CRASH_LOOP_RESTARTS,
+      crashLoopWindowMs: env.TRADE_SYNC_SUPERVISOR_CRASH_LOOP_WINDOW_MS,
+    },
+    metrics: { host: env.TRADE_SYNC_METRICS_HOST, port: env.TRADE_SYNC_METRICS_PORT },
+    ingest: readIngestConfig(env),
   });
 }
 

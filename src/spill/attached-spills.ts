@@ -35,7 +35,10 @@ export async function withAttachedSpills<T>(
       for (const statement of SPILL_MIGRATIONS.flatMap((m) => m.statements)) await connection.run(statement);
       sources.push('memory.main');
     }
-    await connection.run(tradesViewSql(sources));
+    const withFee = await connection.runAndReadAll("SELECT database_name FROM duckdb_columns() WHERE table_name = 'spill_rows' AND column_name = 'fee'");
+    const version2 = new Set(withFee.getRowsJS().map((r) => String(r[0])));
+    if (version2.has('memory')) version2.add('memory.main');
+    await connection.run(tradesViewSql(sources, version2));
     return await use(connection, sources);
   } finally {
     connection.closeSync();

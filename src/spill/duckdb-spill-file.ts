@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { Serial } from './serial.js';
-import { isLockConflict, SpillCorruptError } from './spill-errors.js';
+import { isLockConflict, SpillCorruptError, SpillSchemaError } from './spill-errors.js';
 import { SPILL_COLUMNS, SPILL_MIGRATIONS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
 
 export interface SpillFileOptions {
@@ -66,6 +66,10 @@ export class DuckDbSpillFile {
           appender.appendVarchar(kid);
           appender.appendVarchar(JSON.stringify(source.envelope));
           appender.appendBigInt(now);
+          if (t.schema_version === 2 && t.fee !== undefined) appender.appendVarchar(t.fee);
+          else appender.appendNull();
+          if (t.schema_version === 2 && t.liquidity !== undefined) appender.appendVarchar(t.liquidity);
+          else appender.appendNull();
           appender.endRow();
         }
         appender.flushSync();
@@ -145,7 +149,7 @@ export class DuckDbSpillFile {
       } catch (err) {
         connection.closeSync();
         instance.closeSync();
-        throw new SpillCorruptError(this.path, err);
+        throw err instanceof SpillSchemaError ? err : new SpillCorruptError(this.path, err);
       }
       this.#checked = true;
     }
@@ -159,9 +163,7 @@ export class DuckDbSpillFile {
   async #migrateAndCheck(c: DuckDBConnection): Promise<void> {
     await c.run('CREATE TABLE IF NOT EXISTS spill_meta (version INTEGER NOT NULL)');
     const found = Number((await c.runAndReadAll('SELECT coalesce(max(version), 0) FROM spill_meta')).getRowsJS()[0]?.[0] ?? 0);
-    if (found > SPILL_SCHEMA_VERSION) {
-      throw new Error(`spill file ${this.path} has schema version ${found}; this release reads up to ${SPILL_SCHEMA_VERSION}`);
-    }
+    if (found > SPILL_SCHEMA_VERSION) throw new SpillSchemaError(this.path, found, SPILL_SCHEMA_VERSION);
     for (const migration of SPILL_MIGRATIONS.filter((m) => m.version > found)) {
       await c.run('BEGIN TRANSACTION');
       for (const statement of migration.statements) await c.run(statement);
@@ -190,9 +192,11 @@ export class DuckDbSpillFile {
 }
 
 function toTradeRow(r: readonly unknown[], path: string, index: number): TradeRow {
-  const [schemaVersion, tradeId, orderId, fillSeq, symbol, side, price, qty, orderQty, cumQty, status, tsNs, venue, account, kid, envelope] = r;
+  const [schemaVersion, tradeId, orderId, fillSeq, symbol, side, price, qty, orderQty, cumQty, status, tsNs, venue, account, kid, envelope, fee, liquidity] = r;
   const trade = {
     schema_version: Number(schemaVersion),
+    ...(fee === null || fee === undefined ? {} : { fee: String(fee) }),
+    ...(liquidity === null || liquidity === undefined ? {} : { liquidity: String(liquidity) }),
     trade_id: String(tradeId),
     order_id: String(orderId),
     fill_seq: Number(fillSeq),

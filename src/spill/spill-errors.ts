@@ -10,3 +10,11 @@ export class SpillCorruptError extends Error {
     this.name = 'SpillCorruptError';
   }
 }
+
+/** A spill file written by a newer release (its schema version is above what this code reads). */
+export class SpillSchemaError extends Error {
+  constructor(path: string, found: number, known: number) {
+    super(`spill file ${path} is at spill schema version ${found}; this worker reads up to ${known}: upgrade the worker (the file is left untouched)`);
+    this.name = 'SpillSchemaError';
+  }
+}

@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
 import { DuckDbSpillFile } from './duckdb-spill-file.js';
 import type { SpillDirectory } from './spill-directory.js';
-import { SpillCorruptError } from './spill-errors.js';
+import { SpillCorruptError, SpillSchemaError } from './spill-errors.js';
 
 export interface SpillReplayerOptions {
   readonly directory: SpillDirectory;
@@ -84,13 +84,16 @@ export class SpillReplayer {
         if (err instanceof SpillCorruptError) {
           const moved = this.#options.directory.quarantine(orphan.path);
           this.#log.error({ file: orphan.name, quarantinedAs: moved, err: err.message }, 'spill file failed its integrity check; quarantined, not replayed');
+        } else if (err instanceof SpillSchemaError) {
+          this.#log.error({ file: orphan.name, err: err.message }, 'spill file is from a newer release; left for an upgraded worker');
         }
-        continue; // locked: a live process holds it and drains it itself
+        continue; // otherwise locked: a live process holds it and drains it itself
       }
+      const before = replayed;
       await this.#drain(file, progress);
       await file.close();
       this.#options.directory.remove(orphan.path);
-      this.#log.info({ file: orphan.name }, 'adopted spill file drained and removed');
+      this.#log.info({ file: orphan.name, rows: replayed - before }, 'adopted spill file drained and removed');
     }
     this.#backlog = (await this.#options.own?.count()) ?? 0;
     return replayed;

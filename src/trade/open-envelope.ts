@@ -9,7 +9,7 @@ import type { Trade } from './trade-schema.js';
  * Untrusted message in, verified trade out: shape of the envelope, then the signature, then the
  * trade schema. Throws a typed error (SignatureError / TradeValidationError) at the first failure.
  */
-export function openEnvelope(keyring: Keyring, message: unknown): { envelope: SignedEnvelope; trade: Trade } {
+export function openEnvelope(keyring: Keyring, message: unknown, maxSchemaVersion?: number): { envelope: SignedEnvelope; trade: Trade } {
   const shape = signedEnvelopeSchema.safeParse(message);
   if (!shape.success) {
     const issue = shape.error.issues[0];
@@ -23,5 +23,5 @@ export function openEnvelope(keyring: Keyring, message: unknown): { envelope: Si
   } catch {
     throw new SignatureError('ENVELOPE_INVALID', 'payload is not JSON text');
   }
-  return { envelope, trade: parseTrade(body) };
+  return { envelope, trade: parseTrade(body, maxSchemaVersion) };
 }

@@ -1,20 +1,23 @@
 import { TradeValidationError, type FieldIssue } from '../errors/index.js';
-import { TRADE_SCHEMA_VERSION, tradeSchema, type Trade } from './trade-schema.js';
+import { TRADE_SCHEMA_VERSIONS, tradeSchemaFor, type Trade } from './trade-schema.js';
 
 /**
- * Validates untrusted input into a Trade. Throws TradeValidationError with one issue per bad
- * field (code TRADE_INVALID), or TRADE_SCHEMA_UNSUPPORTED for a schema_version this code
- * does not know (so a newer producer's message is dead-lettered, never mangled).
+ * Validates untrusted input into a Trade of any version this code reads. Throws
+ * TradeValidationError with one issue per bad field (code TRADE_INVALID), or
+ * TRADE_SCHEMA_UNSUPPORTED for a numeric schema_version this code does not know (so a newer
+ * producer's message is dead-lettered, never mangled, and can be redriven after an upgrade).
+ * `maxVersion` lets a deployment refuse versions newer than its fleet has rolled out.
  */
-export function parseTrade(input: unknown): Trade {
+export function parseTrade(input: unknown, maxVersion: number = TRADE_SCHEMA_VERSIONS[TRADE_SCHEMA_VERSIONS.length - 1] ?? 1): Trade {
   const version = (input as { schema_version?: unknown } | null)?.schema_version;
-  if (typeof version === 'number' && version !== TRADE_SCHEMA_VERSION) {
+  const schema = typeof version === 'number' && version <= maxVersion ? tradeSchemaFor(version) : undefined;
+  if (typeof version === 'number' && schema === undefined) {
     throw new TradeValidationError(
-      [{ path: 'schema_version', message: `version ${version} is not supported by this worker (it reads ${TRADE_SCHEMA_VERSION})` }],
+      [{ path: 'schema_version', message: `version ${version} is not supported by this worker (it reads 1 to ${maxVersion})` }],
       'TRADE_SCHEMA_UNSUPPORTED',
     );
   }
-  const result = tradeSchema.safeParse(input);
+  const result = (schema ?? tradeSchemaFor(1))!.safeParse(input);
   if (result.success) return result.data;
   const issues: FieldIssue[] = result.error.issues.map((i) => ({
     path: i.path.map(String).join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),

@@ -31,7 +31,7 @@ function readableTradeId(envelope: unknown): string | null {
 }
 
 /** Verifies and validates every envelope of a job; failures become early rejects, never exceptions. */
-export function decodeJob(keyring: Keyring, jobId: string, data: unknown): DecodedJob {
+export function decodeJob(keyring: Keyring, jobId: string, data: unknown, maxSchemaVersion?: number): DecodedJob {
   const envelopes = (data as { envelopes?: unknown } | null)?.envelopes;
   if (!Array.isArray(envelopes)) {
     const reject: EarlyReject = { envelope: data, index: 0, tradeId: null, code: 'ENVELOPE_INVALID', message: 'job data has no "envelopes" array' };
@@ -42,7 +42,7 @@ export function decodeJob(keyring: Keyring, jobId: string, data: unknown): Decod
   let bytes = 0;
   envelopes.forEach((envelope, index) => {
     try {
-      const opened = openEnvelope(keyring, envelope);
+      const opened = openEnvelope(keyring, envelope, maxSchemaVersion);
       const size = opened.envelope.payload.length + 64;
       bytes += size;
       rows.push({ trade: opened.trade, kid: opened.envelope.kid, bytes: size, source: { jobId, index, envelope } });

@@ -10,6 +10,8 @@ export function renderStatus(status: PipelineStatus): string[] {
   );
   lines.push(`dead letters     ${status.dlqDepth}`);
   lines.push(`spill backlog    ${status.spillBacklog} rows`);
+  lines.push(`orders           ${status.orders.pending} waiting for fills, ${status.orders.incomplete} committed incomplete (${status.orders.incompleteTotal} incomplete commits in all)`);
+  lines.push(`versions         trade message ≤ ${status.versions.tradeMessage}, ClickHouse schema ${status.versions.clickhouse}, spill schema ${status.versions.spill}`);
   for (const w of status.workers) {
     lines.push(`worker           ${w.host}:${w.pid} ${w.role} concurrency ${w.concurrency} circuit ${w.circuit} → ${w.clickhouseUrl || '-'} spill ${w.spillBacklog} since ${w.startedAt}`);
   }
@@ -30,7 +32,7 @@ export function registerStatusCommand(program: Command, context: () => CliContex
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const { config, print } = context();
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const connection = createRedisConnection(config, 'producer');
       const trades = createTradesQueue(config, connection);
       const dlq = createDeadLetterQueue(config, connection);

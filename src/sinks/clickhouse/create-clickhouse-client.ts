@@ -1,5 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Config } from '../../config/index.js';
+import { clickhouseTlsOption } from './clickhouse-tls-option.js';
 
 /**
  * A ClickHouse HTTP client. `role: 'writer'` uses the INSERT-only credentials, `role: 'admin'`
@@ -16,5 +17,6 @@ export function createClickHouseClient(config: Config, role: 'writer' | 'admin' 
     max_open_connections: 16,
     compression: { request: false, response: false },
     log: { level: ClickHouseLogLevel.OFF },
+    ...clickhouseTlsOption(ch.tls),
   });
 }

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../logger.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
-import { readSchemaVersion } from './schema-version.js';
+import { MIGRATIONS, type Migration, type MigrationContext } from './migrations.js';
+import { readSchemaState } from './schema-version.js';
 import { detectServerFeatures } from './server-features.js';
 
 export interface MigrationResult {
@@ -11,9 +11,19 @@ export interface MigrationResult {
   readonly serverVersion: string;
 }
 
+async function columnExists(admin: ClickHouseClient, database: string, table: string, column: string): Promise<boolean> {
+  // Identifiers come from validated config and from migration code, never from input.
+  const result = await admin.query({
+    query: `SELECT count() AS n FROM system.columns WHERE database = '${database}' AND table = '${table}' AND name = '${column}'`,
+    format: 'JSONEachRow',
+  });
+  return Number((await result.json<{ n: string }>())[0]?.n ?? 0) > 0;
+}
+
 /**
  * Brings `database` up to the newest migration with admin credentials. Idempotent: applied
- * versions are recorded in `schema_migrations` and every statement uses IF NOT EXISTS.
+ * versions are recorded in `schema_migrations` (with the oldest compatible code version) and
+ * every step checks before it changes anything.
  */
 export async function migrate(
   admin: ClickHouseClient,
@@ -22,20 +32,25 @@ export async function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<MigrationResult> {
   const features = await detectServerFeatures(admin);
-  await admin.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
-  await admin.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
-      version UInt32, name String, applied_at DateTime DEFAULT now()
-    ) ENGINE = MergeTree ORDER BY version`,
-  });
-  const from = await readSchemaVersion(admin, database);
+  const run = async (query: string) => {
+    await admin.command({ query });
+  };
+  await run(`CREATE DATABASE IF NOT EXISTS ${database}`);
+  await run(`CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
+      version UInt32, name String, compatible_from UInt32, applied_at DateTime DEFAULT now()
+    ) ENGINE = MergeTree ORDER BY version`);
+  const ctx: MigrationContext = { database, features, run, columnExists: (table, column) => columnExists(admin, database, table, column) };
+  if (!(await ctx.columnExists('schema_migrations', 'compatible_from'))) {
+    await run(`ALTER TABLE ${database}.schema_migrations ADD COLUMN compatible_from UInt32 DEFAULT version`);
+  }
+  const from = (await readSchemaState(admin, database)).version;
   const applied: string[] = [];
   for (const migration of migrations) {
     if (migration.version <= from) continue;
-    for (const statement of migration.up(database, features)) await admin.command({ query: statement });
+    await migration.up(ctx);
     await admin.insert({
       table: `${database}.schema_migrations`,
-      values: [{ version: migration.version, name: migration.name }],
+      values: [{ version: migration.version, name: migration.name, compatible_from: migration.compatibleFrom }],
       format: 'JSONEachRow',
     });
     applied.push(`${migration.version}_${migration.name}`);

@@ -1,22 +1,43 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { SchemaMismatchError } from '../../errors/index.js';
 import { SCHEMA_VERSION } from './migrations.js';
+import { assertWriterColumns, canReadMigrations } from './writer-schema-probe.js';
 
-/** The highest applied migration, or 0 when the database or the migrations table is missing. */
-export async function readSchemaVersion(client: ClickHouseClient, database: string): Promise<number> {
+export interface SchemaState {
+  /** Highest applied migration, 0 when the database or the migrations table is missing. */
+  readonly version: number;
+  /** Oldest code schema version that can run against it. */
+  readonly compatibleFrom: number;
+}
+
+/** Reads the applied schema version and its compatibility floor. */
+export async function readSchemaState(client: ClickHouseClient, database: string): Promise<SchemaState> {
   const check = await client.query({
     query: `SELECT count() AS n FROM system.tables WHERE database = '${database}' AND name = 'schema_migrations'`,
     format: 'JSONEachRow',
   });
-  const [present] = await check.json<{ n: string | number }>();
-  if (Number(present?.n ?? 0) === 0) return 0;
-  const result = await client.query({ query: `SELECT max(version) AS v FROM ${database}.schema_migrations`, format: 'JSONEachRow' });
-  const [row] = await result.json<{ v: string | number }>();
-  return Number(row?.v ?? 0);
+  if (Number((await check.json<{ n: string | number }>())[0]?.n ?? 0) === 0) return { version: 0, compatibleFrom: 0 };
+  const result = await client.query({
+    query: `SELECT version AS v, compatible_from AS c FROM ${database}.schema_migrations ORDER BY version DESC LIMIT 1`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ v: string | number; c: string | number }>();
+  return { version: Number(row?.v ?? 0), compatibleFrom: Number(row?.c ?? 0) };
 }
 
-/** Refuses to run against a schema this code was not written for, with a message saying what to do. */
+/** The highest applied migration (0 when none). */
+export async function readSchemaVersion(client: ClickHouseClient, database: string): Promise<number> {
+  return (await readSchemaState(client, database)).version;
+}
+
+/**
+ * Refuses a schema this code cannot run against, with a message saying what to do: older than
+ * the code needs → migrate; newer and not declared compatible with this code → upgrade it.
+ */
 export async function assertSchemaVersion(client: ClickHouseClient, database: string, expected = SCHEMA_VERSION): Promise<void> {
-  const found = await readSchemaVersion(client, database);
-  if (found !== expected) throw new SchemaMismatchError(database, found, expected);
+  // An INSERT-only writer (ClickHouse RBAC, deploy/clickhouse/writer-grants.sql) cannot read schema_migrations: check its columns instead.
+  if (!(await canReadMigrations(client, database))) return assertWriterColumns(client, database);
+  const { version, compatibleFrom } = await readSchemaState(client, database);
+  const ok = version === expected || (version > expected && compatibleFrom <= expected);
+  if (!ok) throw new SchemaMismatchError(database, version, expected);
 }

@@ -1,0 +1,32 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../logger.js';
+import { ClickHouseOrderSink } from '../orders/clickhouse-order-sink.js';
+import { OrderStore } from '../orders/order-store.js';
+import { OrderTracker } from '../orders/order-tracker.js';
+
+const DAY_SECONDS = 86_400;
+
+/** The namespace of a trades queue's order state in Redis. */
+export function ordersNamespace(config: Config): string {
+  return `${config.redis.prefix}:${config.queues.trades}:orders`;
+}
+
+export function createOrderStore(config: Config, redis: Redis): OrderStore {
+  return new OrderStore(redis, {
+    namespace: ordersNamespace(config),
+    fillTtlSeconds: Math.max(7 * DAY_SECONDS, Math.ceil((config.orders.timeoutMs * 10) / 1000)),
+    doneTtlSeconds: 7 * DAY_SECONDS,
+  });
+}
+
+export function createOrderTracker(config: Config, redis: Redis, clients: readonly ClickHouseClient[], log: Logger): OrderTracker {
+  return new OrderTracker({
+    store: createOrderStore(config, redis),
+    sink: new ClickHouseOrderSink(clients, config.clickhouse.database),
+    timeoutMs: config.orders.timeoutMs,
+    sweepIntervalMs: config.orders.sweepIntervalMs,
+    log,
+  });
+}

@@ -1,0 +1,48 @@
+import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../queues/index.js';
+import type { Config } from '../config/index.js';
+import { onShutdownSignal } from '../lifecycle/on-shutdown-signal.js';
+import { Releasers } from '../lifecycle/releasers.js';
+import type { Logger } from '../logger.js';
+import { startMetricsServer } from '../metrics/metrics-server.js';
+import { SupervisorMetrics } from '../metrics/supervisor-metrics.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+
+export interface RunningSupervisor {
+  readonly supervisor: Supervisor;
+  /** `http://host:port/metrics`, or undefined when TRADE_SYNC_METRICS_PORT is 0. */
+  readonly metricsUrl: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * `trade-sync start`: the supervisor and its `/metrics` server. SIGTERM/SIGINT stops every worker
+ * process gracefully (each drains within TRADE_SYNC_SHUTDOWN_TIMEOUT_MS), then exits.
+ */
+export async function startSupervisorProcess(config: Config, log: Logger, options: { handleSignals?: boolean } = {}): Promise<RunningSupervisor> {
+  await assertRedisReachable(config.redis.url);
+  const releasers = new Releasers();
+  try {
+    const redis = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
+    const trades = releasers.add('trades-queue', createTradesQueue(config, redis), (q) => q.close());
+    const dlq = releasers.add('dlq', createDeadLetterQueue(config, redis), (q) => q.close());
+    trades.on('error', (err) => log.error({ err, queue: config.queues.trades }, 'queue error'));
+    dlq.on('error', (err) => log.error({ err, queue: config.queues.dlq }, 'queue error'));
+    const supervisor = new Supervisor({ config, redis, log });
+    releasers.add('supervisor', supervisor, (s) => s.stop());
+    let metricsUrl: string | undefined;
+    if (config.metrics.port !== 0) {
+      const metrics = new SupervisorMetrics({ supervisor, trades, dlq });
+      const server = await startMetricsServer(() => metrics.render(), config.metrics.host, config.metrics.port, log.child({ component: 'metrics' }));
+      releasers.add('metrics-server', server, (s) => s.close());
+      metricsUrl = server.url;
+    }
+    await supervisor.start();
+    log.info({ component: 'supervisor', metrics: metricsUrl }, 'supervisor started');
+    const stop = () => releasers.releaseAll(log);
+    if (options.handleSignals !== false) onShutdownSignal(log, stop);
+    return { supervisor, metricsUrl, stop };
+  } catch (err) {
+    await releasers.releaseAll(log);
+    throw err;
+  }
+}

@@ -1,0 +1,96 @@
+import type { Logger } from '../logger.js';
+import type { TradeRow } from '../sinks/trade-row.js';
+import type { ClickHouseOrderSink } from './clickhouse-order-sink.js';
+import { computeOrder, type OrderRow } from './compute-order.js';
+import type { OrderStore } from './order-store.js';
+
+export interface OrderTrackerOptions {
+  readonly store: OrderStore;
+  readonly sink: Pick<ClickHouseOrderSink, 'insert'>;
+  /** Orders still incomplete this long after their first fill are committed as `incomplete`. */
+  readonly timeoutMs: number;
+  /** Sweep period; also the age after which the sweeper retries commits the batch path missed. */
+  readonly sweepIntervalMs: number;
+  readonly log: Logger;
+}
+
+function split(member: string): [string, string] {
+  const bar = member.indexOf('|');
+  return [member.slice(0, bar), member.slice(bar + 1)];
+}
+
+/**
+ * Partial fills → orders. After each batch is durable its fills are staged in Redis; an order
+ * whose fills are complete is written once to the orders table and forgotten. A periodic sweep
+ * commits what a failed insert left behind and times out stragglers as `incomplete`. Every
+ * step is idempotent (fills keyed by trade id, order rows collapse in ClickHouse by version),
+ * so a crash anywhere re-runs it without losing or doubling an order.
+ */
+export class OrderTracker {
+  readonly #o: OrderTrackerOptions;
+  readonly #log: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #sweeping: Promise<void> | undefined;
+  /** Orders committed as incomplete by this process (for metrics). */
+  incompleteCommitted = 0;
+
+  constructor(options: OrderTrackerOptions) {
+    this.#o = options;
+    this.#log = options.log.child({ component: 'order-tracker' });
+  }
+
+  /** Stages the batch's durable fills; commits the orders they complete. Throws only when Redis fails. */
+  async afterBatch(rows: readonly TradeRow[]): Promise<void> {
+    const touched = await this.#o.store.stage(rows);
+    if (touched.length > 0) await this.#commit(touched, false);
+  }
+
+  async #commit(members: readonly string[], timedOut: boolean): Promise<void> {
+    const fills = await this.#o.store.load(members);
+    const rows: { member: string; row: OrderRow }[] = [];
+    for (const [member, list] of fills) {
+      const [account, orderId] = split(member);
+      const row = computeOrder(account, orderId, list, timedOut);
+      if (row) rows.push({ member, row });
+    }
+    if (rows.length === 0) return;
+    try {
+      await this.#o.sink.insert(rows.map((r) => r.row));
+    } catch (err) {
+      this.#log.warn({ orders: rows.length, err: (err as Error).message.split('\n')[0] }, 'order commit failed; the sweep will retry');
+      return;
+    }
+    const complete = rows.filter((r) => r.row.status !== 'incomplete').map((r) => r.member);
+    const incomplete = rows.filter((r) => r.row.status === 'incomplete').map((r) => r.member);
+    if (complete.length > 0) await this.#o.store.finish(complete);
+    if (incomplete.length > 0) {
+      await this.#o.store.markIncomplete(incomplete);
+      this.incompleteCommitted += incomplete.length;
+      this.#log.warn({ orders: incomplete.length }, 'orders timed out; committed as incomplete');
+    }
+  }
+
+  /** One sweep: retry commits older than a sweep period, time out orders older than the timeout. */
+  sweep(now = Date.now()): Promise<void> {
+    this.#sweeping ??= (async () => {
+      const stale = await this.#o.store.pendingBefore(now - this.#o.sweepIntervalMs);
+      if (stale.length === 0) return;
+      await this.#commit(stale.map((s) => s.member), false);
+      const expired = (await this.#o.store.pendingBefore(now - this.#o.timeoutMs)).map((s) => s.member);
+      if (expired.length > 0) await this.#commit(expired, true);
+    })().finally(() => (this.#sweeping = undefined));
+    return this.#sweeping;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      this.sweep().catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order sweep failed'));
+    }, this.#o.sweepIntervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#sweeping?.catch(() => undefined);
+  }
+}
