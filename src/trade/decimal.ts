@@ -4,6 +4,9 @@
  */
 export const DECIMAL_PATTERN = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,12})?$/;
 
+/** DECIMAL_PATTERN without zero ("0", "0.000"): one regex, so validation stays cheap. */
+export const POSITIVE_DECIMAL_PATTERN = /^(?:0\.(?=[0-9]*[1-9])[0-9]{1,12}|[1-9][0-9]{0,17}(?:\.[0-9]{1,12})?)$/;
+
 /** Strips trailing fraction zeros: "1.500" → "1.5", "2.000" → "2". */
 export function normalizeDecimal(value: string): string {
   if (!value.includes('.')) return value;
@@ -21,9 +24,4 @@ export function compareDecimal(a: string, b: string): number {
   const fa = af.padEnd(width, '0');
   const fb = bf.padEnd(width, '0');
   return fa === fb ? 0 : fa < fb ? -1 : 1;
-}
-
-/** True when the decimal string is zero ("0", "0.000"). */
-export function isZeroDecimal(value: string): boolean {
-  return /^0(\.0+)?$/.test(value);
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { DECIMAL_PATTERN, compareDecimal, isZeroDecimal } from './decimal.js';
+import { DECIMAL_PATTERN, POSITIVE_DECIMAL_PATTERN, compareDecimal } from './decimal.js';
 
 /** Message schema versions this code reads; producers write the newest by default. */
 export const TRADE_SCHEMA_VERSIONS = [1, 2] as const;
 export const TRADE_SCHEMA_VERSION = 2;
 
-const decimal = z.string().max(31).regex(DECIMAL_PATTERN, 'must be a decimal string like "101.25" (<= 18 integer and 12 fraction digits, no sign or exponent)');
-const positiveDecimal = decimal.refine((v) => !isZeroDecimal(v), 'must be greater than zero');
+const DECIMAL_RULE = '(<= 18 integer and 12 fraction digits, no sign or exponent)';
+const decimal = z.string().max(31).regex(DECIMAL_PATTERN, `must be a decimal string like "101.25" ${DECIMAL_RULE}`);
+const positiveDecimal = z.string().max(31).regex(POSITIVE_DECIMAL_PATTERN, `must be a decimal string greater than zero like "101.25" ${DECIMAL_RULE}`);
 const code = (max: number, pattern: RegExp, what: string) => z.string().min(1).max(max).regex(pattern, `must be ${what}`);
 
 /** Fields every version has. */

@@ -17,9 +17,9 @@ export interface CliProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-/** Starts `trade-sync ARGS` as a real process with exactly `env` (plus PATH). */
-export function spawnCli(args: readonly string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `trade-sync ARGS` as a real process with exactly `env` (plus PATH); `cli` picks another build (old releases). */
+export function spawnCli(args: readonly string[], env: Record<string, string>, cli: string = CLI): CliProcess {
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let stdout = '';
   let stderr = '';

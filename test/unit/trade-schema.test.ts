@@ -53,9 +53,9 @@ test('rejects non-objects at the root', () => {
   }
 });
 
-test('schema_version 2 is TRADE_SCHEMA_UNSUPPORTED, not TRADE_INVALID', () => {
+test('a schema_version this code does not know (3) is TRADE_SCHEMA_UNSUPPORTED, not TRADE_INVALID', () => {
   assert.throws(
-    () => parseTrade(makeTrade({ schema_version: 2 })),
+    () => parseTrade(makeTrade({ schema_version: 3 })),
     (err: unknown) => {
       assert.ok(err instanceof TradeValidationError);
       assert.equal(err.code, 'TRADE_SCHEMA_UNSUPPORTED');
@@ -63,4 +63,13 @@ test('schema_version 2 is TRADE_SCHEMA_UNSUPPORTED, not TRADE_INVALID', () => {
       return true;
     },
   );
+});
+
+test('schema_version 2 adds optional fee and liquidity; maxVersion 1 refuses it as unsupported', () => {
+  const v2 = { ...makeTrade(), schema_version: 2, fee: '0', liquidity: 'maker' };
+  assert.deepEqual(parseTrade(v2), v2);
+  assert.deepEqual(parseTrade({ ...makeTrade(), schema_version: 2 }).schema_version, 2);
+  assert.throws(() => parseTrade({ ...v2, liquidity: 'both' }), (err: unknown) => err instanceof TradeValidationError && err.issues[0]?.path === 'liquidity');
+  assert.throws(() => parseTrade({ ...makeTrade(), fee: '1' }), (err: unknown) => err instanceof TradeValidationError && err.code === 'TRADE_INVALID', 'fee is unknown in version 1');
+  assert.throws(() => parseTrade(v2, 1), (err: unknown) => err instanceof TradeValidationError && err.code === 'TRADE_SCHEMA_UNSUPPORTED');
 });

@@ -16,16 +16,18 @@ function field(value: string): string {
  * as their exact text (never through a float); no value is ever spliced into SQL.
  */
 export function buildInsertBody(rows: readonly TradeRow[]): string {
-  let body = '';
+  const lines: string[] = new Array(rows.length + 1);
+  let i = 0;
   for (const { trade: t, kid } of rows) {
-    const fee = t.schema_version === 2 && t.fee !== undefined ? t.fee : NULL;
-    const liquidity = t.schema_version === 2 && t.liquidity !== undefined ? t.liquidity : NULL;
-    body +=
-      `${t.schema_version}\t${t.trade_id}\t${field(t.order_id)}\t${t.fill_seq}\t${field(t.symbol)}\t${t.side}\t` +
-      `${t.price}\t${t.qty}\t${t.order_qty}\t${t.cum_qty}\t${t.order_status}\t${t.ts_ns}\t` +
-      `${field(t.venue)}\t${field(t.account)}\t${field(kid)}\t${fee}\t${liquidity}\n`;
+    const v2 = t.schema_version === 2;
+    lines[i++] = [
+      t.schema_version, t.trade_id, field(t.order_id), t.fill_seq, field(t.symbol), t.side,
+      t.price, t.qty, t.order_qty, t.cum_qty, t.order_status, t.ts_ns, field(t.venue), field(t.account), field(kid),
+      v2 && t.fee !== undefined ? t.fee : NULL, v2 && t.liquidity !== undefined ? t.liquidity : NULL,
+    ].join('\t');
   }
-  return body;
+  lines[i] = ''; // trailing newline
+  return lines.join('\n');
 }
 
 export const INSERT_COLUMNS: readonly string[] = TRADE_COLUMNS;

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import { createOrderStore } from '../../src/app/create-order-tracker.js';
+import type { Config } from '../../src/config/index.js';
+import { seededRandom } from '../../src/demo/seeded-random.js';
+import { createLogger } from '../../src/logger.js';
+import { TradeProducer } from '../../src/producer/trade-producer.js';
+import { normalizeDecimal } from '../../src/trade/decimal.js';
+import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
+import { makeOrders } from '../helpers/order-fixtures.js';
+import { testQueues, type TestQueues } from '../helpers/queue-helpers.js';
+import { testConfig, testEnv } from '../helpers/test-env.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let config: Config;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let queues: TestQueues;
+let worker: RunningWorker;
+let producer: TradeProducer;
+
+before(async () => {
+  config = testConfig(testEnv({ TRADE_SYNC_ORDER_TIMEOUT_MS: '1500', TRADE_SYNC_ORDER_SWEEP_MS: '200' }));
+  db = await migratedDatabase(config);
+  queues = testQueues(config);
+  worker = await runWorker(config, createLogger('silent'));
+  producer = new TradeProducer(config);
+});
+
+after(async () => {
+  await producer.close();
+  await worker.stop();
+  await queues.cleanup();
+  await db.drop();
+  rmSync(config.spill.dir, { recursive: true, force: true });
+});
+
+const orderRow = async (orderId: string) =>
+  (await queryText(db.client, `SELECT status, fill_count, filled_qty FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = '${orderId}'`))[0];
+
+test('an order missing its last fill is committed as incomplete after the timeout; the late fill then completes it', async () => {
+  const { fills, expected } = makeOrders(20, seededRandom(7));
+  const order = expected.find((e) => e.fillCount >= 2);
+  assert.ok(order, 'the fixture has a multi-fill order');
+  const orderFills = fills.filter((f) => f.order_id === order.orderId);
+  const withoutLast = orderFills.slice(0, -1);
+  const last = orderFills[orderFills.length - 1]!;
+  await producer.publish(withoutLast);
+
+  const incomplete = await waitFor(() => orderRow(order.orderId), (r) => r !== undefined, 10_000, 'incomplete order row');
+  assert.equal(incomplete?.[0], 'incomplete');
+  assert.equal(Number(incomplete?.[1]), withoutLast.length);
+  const counts = await createOrderStore(config, queues.connection).counts();
+  assert.equal(counts.incomplete, 1);
+  assert.equal(counts.incompleteTotal, 1);
+
+  await producer.publish(last);
+  const done = await waitFor(() => orderRow(order.orderId), (r) => r?.[0] !== 'incomplete', 10_000, 'completed order row');
+  assert.deepEqual([done?.[0], Number(done?.[1]), normalizeDecimal(done?.[2] ?? '')], [order.status, order.fillCount, order.filledQty]);
+  assert.equal((await createOrderStore(config, queues.connection).counts()).incomplete, 0, 'no longer open as incomplete');
+});
