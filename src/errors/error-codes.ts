@@ -16,9 +16,20 @@ export const ERROR_CODES = {
   CLICKHOUSE_UNAVAILABLE: 'ClickHouse could not be reached or answered with an error.',
   REDIS_UNAVAILABLE: 'Redis could not be reached.',
   SPILL_WRITE_FAILED: 'A batch could not be written to the DuckDB spill (e.g. disk full); its jobs stay in Redis.',
-  SPILL_QUERY_FAILED: 'DuckDB rejected the SQL given to `trade-sync spill query`.',
+  SPILL_QUERY_FAILED: 'DuckDB rejected the SQL given to `trade-sync spill query`, or a spill file could not be opened.',
   SPILL_BACKUP_INVALID: 'A spill backup failed authentication (tampered, truncated or wrong key); nothing was restored.',
   DLQ_JOB_NOT_FOUND: 'No dead letter with that id is parked in the dead-letter queue.',
+  QUEUE_UNKNOWN: 'The supervisor runs no worker for that queue (scale takes the trades queue or the dead-letter queue).',
+  ROLLING_RESTART_FAILED: 'A rolling restart did not finish in time: no supervisor answered, or a new process never became ready.',
+  // --- HTTPS ingest (src/ingest/) ---
+  INGEST_BAD_REQUEST: 'The ingest request is malformed: not NDJSON or a JSON array of envelopes, empty, too many trades, or a wrong method or path.',
+  INGEST_BODY_TOO_LARGE: 'The ingest request body exceeds TRADE_SYNC_INGEST_MAX_BODY_BYTES; nothing of it was read further or enqueued.',
+  INGEST_REPLAY_WINDOW: "The envelope's sent_at_ns is outside the replay window (± TRADE_SYNC_INGEST_REPLAY_WINDOW_MS of the server clock).",
+  INGEST_NONCE_REUSED: 'The envelope\'s nonce was seen before for that key id (a replayed or duplicated envelope).',
+  INGEST_RATE_LIMITED: "The key id's trade rate limit is used up; retry after Retry-After seconds (retriable).",
+  INGEST_CLIENT_NOT_ALLOWED: 'The client certificate (mutual TLS) may not sign with that key id, or maps to no key id at all.',
+  INGEST_SHUTTING_DOWN: 'The ingest server is stopping and takes no new requests; retry (retriable).',
+  INGEST_INTERNAL_ERROR: 'An unexpected ingest server error; nothing from the request was enqueued (retriable).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

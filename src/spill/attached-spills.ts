@@ -1,4 +1,5 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { SpillError } from '../errors/index.js';
 import type { SpillDirectory } from './spill-directory.js';
 import { isLockConflict } from './spill-errors.js';
 import { SPILL_MIGRATIONS, tradesViewSql } from './spill-schema.js';
@@ -25,7 +26,10 @@ export async function withAttachedSpills<T>(
           await connection.run(`ATTACH '${path.replace(/'/g, "''")}' AS s${i} (READ_ONLY)`);
           break;
         } catch (err) {
-          if (!isLockConflict(err) || Date.now() > deadline) throw err;
+          if (!isLockConflict(err)) {
+            throw new SpillError('SPILL_QUERY_FAILED', `cannot open spill file ${path}: ${(err as Error).message.split('\n')[0]} (a worker or \`trade-sync drain\` quarantines a corrupt file)`, err);
+          }
+          if (Date.now() > deadline) throw err;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }

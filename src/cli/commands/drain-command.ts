@@ -17,9 +17,16 @@ export function registerDrainCommand(program: Command, context: () => CliContext
     .description('replay the spill into ClickHouse now: unowned files (dead workers, restored backups) are drained and removed')
     .action(async () => {
       const { config, log, print } = context();
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const directory = new SpillDirectory(config.spill.dir);
-      const total = await withAttachedSpills(directory, async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM trades')).getRowsJS()[0]?.[0] ?? 0));
+      // The total only feeds the progress bar: a file that cannot be attached (corrupt) must not stop
+      // the drain, the replayer quarantines it and drains the other files.
+      const total = await withAttachedSpills(directory, async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM trades')).getRowsJS()[0]?.[0] ?? 0)).catch(
+        (err: unknown) => {
+          log.warn({ err: (err as Error).message.split('\n')[0] }, 'cannot count the spilled rows up front; draining anyway');
+          return 0;
+        },
+      );
       const clients = config.clickhouse.urls.map((url) => createClickHouseClient(config, 'writer', url));
       const sink = new FailoverSink(
         clients.map((client, i) => ({ url: config.clickhouse.urls[i] as string, sink: new ClickHouseTradeSink(client, config.clickhouse.database), ping: async () => (await client.ping()).success })),
