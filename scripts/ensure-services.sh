@@ -11,6 +11,9 @@ apt_install() {
 
 command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ] || apt_install clickhouse-server clickhouse-client
 command -v redis-server >/dev/null || apt_install redis-server
+# promtool (alert-rule tests) and Chromium (browser tests of the dashboard, driven by playwright-core).
+command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
+[ -x /usr/bin/chromium ] || apt_install chromium
 
 if ! curl -sf http://127.0.0.1:8123/ping >/dev/null; then
   echo "starting clickhouse-server"

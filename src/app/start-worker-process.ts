@@ -10,7 +10,7 @@ import { attachSupervisorChannel } from './supervisor-channel.js';
  * (or when the supervisor that started it goes away).
  */
 export async function startWorkerProcess(config: Config, log: Logger, role: WorkerRole): Promise<RunningWorker> {
-  await assertRedisReachable(config.redis.url);
+  await assertRedisReachable(config.redis);
   const worker = await runWorker(config, log, role);
   onShutdownSignal(log, () => worker.stop());
   attachSupervisorChannel(worker, log, () => process.kill(process.pid, 'SIGTERM'));

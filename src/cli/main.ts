@@ -3,10 +3,15 @@ import { createCliContext, type CliContext } from './cli-context.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerDlqCommand } from './commands/dlq-command.js';
 import { registerDrainCommand } from './commands/drain-command.js';
+import { registerIngestCommand } from './commands/ingest-command.js';
 import { registerMigrateCommand } from './commands/migrate-command.js';
 import { registerSpillCommand } from './commands/spill-command.js';
 import { registerStatusCommand } from './commands/status-command.js';
 import { registerUpCommand } from './commands/up-command.js';
+import { registerStartCommand } from './commands/start-command.js';
+import { registerScaleCommand } from './commands/scale-command.js';
+import { registerRestartCommand } from './commands/restart-command.js';
+import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { registerWorkerCommand } from './commands/worker-command.js';
 import { formatCliError } from './format-cli-error.js';
 
@@ -19,12 +24,17 @@ const program = new Command('trade-sync')
   .exitOverride();
 registerUpCommand(program, getContext);
 registerWorkerCommand(program, getContext);
+registerIngestCommand(program, getContext);
 registerMigrateCommand(program, getContext);
 registerDemoCommand(program, getContext);
 registerStatusCommand(program, getContext);
 registerDlqCommand(program, getContext);
 registerSpillCommand(program, getContext);
 registerDrainCommand(program, getContext);
+registerStartCommand(program, getContext);
+registerScaleCommand(program, getContext);
+registerRestartCommand(program, getContext);
+registerDashboardCommand(program, getContext);
 
 try {
   await program.parseAsync(process.argv);

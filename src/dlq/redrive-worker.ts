@@ -16,7 +16,7 @@ export class RedriveWorker {
   readonly #log: Logger;
   #closing: Promise<void> | undefined;
 
-  constructor(deps: { config: Config; connection: Redis; trades: Queue<TradeJobData>; log: Logger }) {
+  constructor(deps: { config: Config; connection: Redis; trades: Queue<TradeJobData>; log: Logger; name?: string; onRedriven?: () => void }) {
     const { config, trades } = deps;
     this.#log = deps.log.child({ component: 'redrive-worker', queue: config.queues.dlq });
     this.#worker = new Worker<DeadLetter>(
@@ -28,11 +28,13 @@ export class RedriveWorker {
         const redriveId = `rd.${job.id ?? 'x'}.${job.attemptsMade}`;
         await trades.add(JOB_NAMES.redrive, { envelopes: [job.data.envelope] }, { jobId: redriveId });
         this.#log.info({ dlqJobId: job.id, tradeId: job.data.tradeId, redriveId }, 'dead letter redriven');
+        deps.onRedriven?.();
         return { redriveId };
       },
       {
         connection: deps.connection,
         prefix: config.redis.prefix,
+        ...(deps.name === undefined ? {} : { name: deps.name }),
         concurrency: 50,
         lockDuration: config.worker.lockDurationMs,
         stalledInterval: config.worker.stalledIntervalMs,

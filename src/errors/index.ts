@@ -9,3 +9,5 @@ export { SchemaMismatchError } from './schema-mismatch-error.js';
 export { DeadLetterNotFoundError } from './dead-letter-not-found-error.js';
 export { RedisUnavailableError } from './redis-unavailable-error.js';
 export { SpillError } from './spill-error.js';
+export { SupervisorError } from './supervisor-error.js';
+export { IngestError, type IngestErrorCode } from './ingest-error.js';

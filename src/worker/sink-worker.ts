@@ -6,6 +6,8 @@ import type { Config } from '../config/index.js';
 import { earlyRejectLetters, rejectedRowLetters } from '../dlq/build-dead-letters.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import type { Logger } from '../logger.js';
+import type { SinkWorkerMetrics } from '../metrics/worker-metrics.js';
+import type { OrderTracker } from '../orders/order-tracker.js';
 import type { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
 import { decodeJob, type DecodedJob } from './decode-job.js';
 
@@ -16,7 +18,13 @@ export interface SinkWorkerDeps {
   /** Inserts batches (with retries, circuit breaker and spill as configured). */
   readonly writer: TradeBatchWriter;
   readonly dlq: Queue<DeadLetter>;
+  /** Stages fills and commits completed orders after each durable batch. */
+  readonly orders?: OrderTracker;
   readonly log: Logger;
+  /** Told about every written batch (Prometheus counters, lag). */
+  readonly metrics?: SinkWorkerMetrics;
+  /** Name shown in Bull Board's workers list (`host:pid`). */
+  readonly name?: string;
 }
 
 /** Counters since start, for logs, status and the benchmark. */
@@ -39,9 +47,11 @@ export class SinkWorker {
   readonly #worker: Worker<TradeJobData>;
   readonly #batcher: Batcher<DecodedJob>;
   readonly #writer: TradeBatchWriter;
+  readonly #orders: OrderTracker | undefined;
   readonly #publisher: DeadLetterPublisher;
   readonly #log: Logger;
   readonly #queue: string;
+  readonly #metrics: SinkWorkerMetrics | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(deps: SinkWorkerDeps) {
@@ -50,6 +60,8 @@ export class SinkWorker {
     this.#queue = config.queues.trades;
     this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
     this.#writer = deps.writer;
+    this.#orders = deps.orders;
+    this.#metrics = deps.metrics;
     this.#publisher = new DeadLetterPublisher(deps.dlq);
     this.#batcher = new Batcher<DecodedJob>(
       {
@@ -65,10 +77,11 @@ export class SinkWorker {
     const keyring = config.keyring;
     this.#worker = new Worker<TradeJobData>(
       this.#queue,
-      (job: Job<TradeJobData>) => this.#batcher.add(decodeJob(keyring, job.id ?? '', job.data)),
+      (job: Job<TradeJobData>) => this.#batcher.add(decodeJob(keyring, job.id ?? '', job.data, config.maxSchemaVersion)),
       {
         connection: deps.connection,
         prefix: config.redis.prefix,
+        ...(deps.name === undefined ? {} : { name: deps.name }),
         concurrency: w.concurrency,
         lockDuration: w.lockDurationMs,
         stalledInterval: w.stalledIntervalMs,
@@ -90,18 +103,24 @@ export class SinkWorker {
     const batchId = `${process.pid}-${++this.stats.batches}`;
     const log = this.#log.child({ batchId });
     const started = performance.now();
-    const result = await this.#writer.write(jobs.flatMap((j) => j.rows));
+    const rows = jobs.flatMap((j) => j.rows);
+    const result = await this.#writer.write(rows);
     const failedAt = new Date().toISOString();
     const letters = [
       ...jobs.flatMap((j) => earlyRejectLetters(j, this.#queue, failedAt)),
       ...rejectedRowLetters(result.rejected, this.#queue, failedAt),
     ];
     await this.#publisher.publish(letters);
+    if (this.#orders !== undefined) {
+      const rejected = new Set(result.rejected.map((r) => r.row.trade.trade_id));
+      await this.#orders.afterBatch(rows.filter((r) => !rejected.has(r.trade.trade_id)));
+    }
     this.stats.jobs += jobs.length;
     this.stats.inserted += result.inserted;
     this.stats.spilled += result.spilled;
     this.stats.duplicates += result.duplicates;
     this.stats.deadLettered += letters.length;
+    this.#metrics?.batchWritten({ received: jobs.reduce((n, j) => n + j.rows.length + j.rejects.length, 0), rows: jobs.flatMap((j) => j.rows), inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length });
     log.debug({ jobs: jobs.length, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length, ms: Math.round(performance.now() - started) }, 'batch written');
     if (letters.length > 0) log.warn({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
   }

@@ -16,7 +16,7 @@ export function registerDemoCommand(program: Command, context: () => CliContext)
     .option('--seed <n>', 'random seed, for a reproducible stream', parseIntOption)
     .action(async (options: { rate: number; count: number; pack?: number; seed?: number }) => {
       const { config, print } = context();
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const producer = new TradeProducer(config);
       const abort = new AbortController();
       const stop = () => abort.abort();

@@ -12,6 +12,8 @@ import { Releasers } from '../../lifecycle/releasers.js';
 import { TradeProducer } from '../../producer/trade-producer.js';
 import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
 import { migrate } from '../../sinks/clickhouse/migrator.js';
+import { hashPassword } from '../../../dashboard/auth/password-hash.js';
+import { startDashboard } from '../../../dashboard/start-dashboard.js';
 import type { CliContext } from '../cli-context.js';
 import { parseIntOption } from '../parse-int-option.js';
 
@@ -50,6 +52,11 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
         extraEnv.TRADE_SYNC_HMAC_KEYS = `dev:${randomBytes(32).toString('base64url')}`;
         base.print('no TRADE_SYNC_HMAC_KEYS set: using a random development key for this run');
       }
+      let devPassword: string | undefined;
+      if (base.config.dashboard.users.length === 0) {
+        devPassword = randomBytes(12).toString('base64url');
+        extraEnv.TRADE_SYNC_DASHBOARD_USERS = `operator:operator:${await hashPassword(devPassword)}`;
+      }
       const config = loadConfig(environmentWith(extraEnv));
       const { log, print } = base;
       const releasers = new Releasers();
@@ -77,7 +84,12 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
           releasers.add(`worker-${i}`, child, stopChild);
         }
         print(`workers     ${options.workers} processes, logs in ${logDir}`);
-        print('dashboard   not part of this release yet; use `trade-sync status` and `trade-sync dlq list`');
+        const dashboard = await startDashboard(config, log).catch((err: unknown) =>
+          (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? startDashboard(config, log, { port: 0 }) : Promise.reject(err),
+        );
+        releasers.add('dashboard', dashboard, (d) => d.stop());
+        print(`dashboard   ${dashboard.url}/  (Bull Board at /board, operations at /ops)`);
+        if (devPassword !== undefined) print(`            log in as "operator" with password ${devPassword} (generated for this run; set TRADE_SYNC_DASHBOARD_USERS to keep your own)`);
         print(`demo        ${options.rate} trades/s${options.count ? `, ${options.count} in all` : ' until Ctrl-C'}`);
         print(`query       clickhouse-client --query "SELECT symbol, count() FROM ${config.clickhouse.database}.trades FINAL GROUP BY symbol"`);
         const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());

@@ -1,0 +1,55 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../src/logger.js';
+import type { RoleBoards } from './role-boards.js';
+
+const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * Finds queues that appear later under the BullMQ prefix (their `<prefix>:<name>:meta` key) and
+ * adds them to the boards, so "any later queue" shows up without a restart. Bounded: at most
+ * `maxQueues` queues are ever added.
+ */
+export class QueueDiscovery {
+  readonly #queues: Queue[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+    readonly boards: RoleBoards,
+    readonly log: Logger,
+    readonly maxQueues = 100,
+  ) {}
+
+  async scan(): Promise<string[]> {
+    const added: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:*:meta`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const name = key.slice(this.prefix.length + 1, -':meta'.length);
+        if (!NAME.test(name) || this.boards.has(name) || this.#queues.length >= this.maxQueues) continue;
+        const queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
+        queue.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'queue error'));
+        this.#queues.push(queue);
+        this.boards.add(queue);
+        added.push(name);
+      }
+    } while (cursor !== '0');
+    if (added.length > 0) this.log.info({ queues: added }, 'queues discovered');
+    return added;
+  }
+
+  start(intervalMs = 30_000): void {
+    void this.scan().catch(() => undefined);
+    this.#timer = setInterval(() => void this.scan().catch(() => undefined), intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await Promise.all(this.#queues.map((q) => q.close()));
+  }
+}

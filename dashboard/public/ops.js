@@ -1,0 +1,135 @@
+// Operations page: polls /ops/api/status, draws health tiles, SVG plots and the processes per
+// queue; operators get scale buttons (the server checks the role again). No inline script, no eval.
+'use strict';
+(function () {
+  const operator = document.body.dataset.role === 'operator';
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') node.className = v;
+      else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    return node;
+  };
+  const fmt = (n) => Number(n).toLocaleString('en-US');
+  const duration = (s) => (s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`);
+
+  function tile(label, value, cls) {
+    return el('div', { class: 'tile', 'data-tile': label }, el('div', { class: 'label' }, label), el('div', { class: `value ${cls || ''}` }, value));
+  }
+
+  function plot(svg, points, pick, unit) {
+    const W = 600, H = 160, L = 44, B = 18, T = 8;
+    svg.replaceChildren();
+    const ns = 'http://www.w3.org/2000/svg';
+    const add = (tag, attrs, text) => {
+      const n = document.createElementNS(ns, tag);
+      for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+      if (text !== undefined) n.textContent = text;
+      svg.append(n);
+    };
+    const values = points.map(pick);
+    const max = Math.max(1, ...values) * 1.15;
+    for (let i = 0; i <= 3; i++) {
+      const y = T + ((H - T - B) * i) / 3;
+      add('line', { class: 'grid', x1: L, x2: W, y1: y, y2: y });
+      add('text', { x: 4, y: y + 4 }, fmt(Math.round((max * (3 - i)) / 3 * 10) / 10) + unit);
+    }
+    if (points.length < 2) {
+      add('text', { x: L + 8, y: H / 2 }, 'collecting samples…');
+      return;
+    }
+    const t0 = points[0].t, t1 = points[points.length - 1].t;
+    const x = (t) => L + ((W - L - 4) * (t - t0)) / Math.max(1, t1 - t0);
+    const y = (v) => T + (H - T - B) * (1 - v / max);
+    const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
+    add('path', { class: 'area', d: `${d} L${x(t1).toFixed(1)},${H - B} L${L},${H - B} Z` });
+    add('path', { class: 'line', d });
+    add('text', { x: L, y: H - 4 }, `${Math.round((t1 - t0) / 60000) || '<1'} min ago`);
+    add('text', { x: W - 30, y: H - 4 }, 'now');
+  }
+
+  async function scale(queue, processes) {
+    const res = await fetch('/ops/api/scale', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue, processes }), credentials: 'same-origin' });
+    if (!res.ok) alert(`scale failed: ${(await res.json().catch(() => ({}))).error || res.status}`);
+    await refresh();
+  }
+
+  function renderQueues(queues) {
+    const box = $('queues');
+    box.replaceChildren(
+      ...queues.map((q) => {
+        const head = el('div', { class: 'queue-head' },
+          el('h3', {}, q.name),
+          el('span', { class: 'badge' }, q.role),
+          el('span', { 'data-desired': q.name }, `desired ${q.desired} per host`),
+          el('span', { 'data-running': q.name }, `running ${q.processes.length}`),
+          el('span', { class: 'muted' }, `waiting ${fmt(q.counts.waiting || 0)} · active ${fmt(q.counts.active || 0)} · failed ${fmt(q.counts.failed || 0)}`),
+        );
+        if (q.crashLoop) head.append(el('span', { class: 'badge bad' }, `crash loop (${q.restarts} restarts)`));
+        else if (q.restarts) head.append(el('span', { class: 'muted' }, `${q.restarts} restarts`));
+        if (operator) {
+          head.append(
+            el('button', { class: 'secondary', 'data-scale-down': q.name, 'aria-label': `scale ${q.name} down`, onclick: () => scale(q.name, Math.max(0, q.desired - 1)) }, '−'),
+            el('button', { class: 'secondary', 'data-scale-up': q.name, 'aria-label': `scale ${q.name} up`, onclick: () => scale(q.name, q.desired + 1) }, '+'),
+          );
+        }
+        const rows = q.processes.map((p) =>
+          el('tr', { 'data-process': `${q.name}:${p.pid}` }, el('td', {}, p.host), el('td', {}, p.pid), el('td', {}, p.role), el('td', {}, fmt(p.concurrency)), el('td', {}, duration(p.uptimeSeconds)), el('td', {}, p.circuit), el('td', {}, p.generation ?? '-')),
+        );
+        const table = el('table', {}, el('thead', {}, el('tr', {}, ...['host', 'pid', 'role', 'concurrency', 'uptime', 'circuit', 'generation'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+        return el('div', { class: 'queue', 'data-queue': q.name }, head, q.processes.length ? table : el('p', { class: 'muted' }, 'no process running'));
+      }),
+    );
+  }
+
+  async function refresh() {
+    try {
+      const res = await fetch('/ops/api/status', { credentials: 'same-origin' });
+      if (res.status === 401) return void (location.href = '/login?next=/ops');
+      const s = await res.json();
+      const h = s.health;
+      $('health').replaceChildren(
+        tile('Circuit', h.circuit, h.circuit === 'closed' ? 'ok' : h.circuit === 'open' ? 'bad' : 'warn'),
+        tile('ClickHouse', h.clickhouse.reachable ? 'reachable' : 'unreachable', h.clickhouse.reachable ? 'ok' : 'bad'),
+        tile('Spill backlog', `${fmt(h.spillBacklog)} rows`, h.spillBacklog ? 'warn' : 'ok'),
+        tile('Dead letters', fmt(h.dlqDepth), h.dlqDepth ? 'warn' : 'ok'),
+        tile('Throughput', `${fmt(h.throughput)} /s`),
+        tile('Lag', `${(h.lagMs / 1000).toFixed(1)} s`, h.lagMs > 60000 ? 'bad' : ''),
+      );
+      $('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()} · ${s.supervisors.length} supervisor(s)`;
+      plot($('plot-throughput'), s.history, (p) => p.throughput, '');
+      plot($('plot-lag'), s.history, (p) => p.lagMs / 1000, '');
+      renderQueues(s.queues);
+    } catch (err) {
+      $('updated').textContent = `cannot load status: ${err}`;
+    }
+  }
+
+  const LABEL = { 'trades-queue': 'in the trades queue', 'dead-letter': 'dead letter', spill: 'in the spill', clickhouse: 'in ClickHouse' };
+  $('find-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const id = $('find-id').value.trim();
+    const out = $('find-result');
+    out.replaceChildren(el('p', { class: 'muted' }, 'searching…'));
+    const res = await fetch(`/ops/api/trades/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) return void out.replaceChildren(el('p', { class: 'error' }, body.error || `error ${res.status}`));
+    const rows = body.locations.map((l) => {
+      const detail = l.where === 'trades-queue' ? `job ${l.jobId}: ${l.state}${l.failedReason ? ` (${l.failedReason})` : ''}`
+        : l.where === 'dead-letter' ? `${l.code}: ${l.message} · attempts ${l.attempts} · ${l.failedAt} · job ${l.jobId}`
+        : l.where === 'spill' ? `${l.file} since ${l.spilledAt}`
+        : `${l.database}.trades · ${l.symbol} · ts_ns ${l.tsNs} · inserted ${l.insertedAt}`;
+      return el('tr', { 'data-where': l.where }, el('td', {}, LABEL[l.where] || l.where), el('td', {}, detail));
+    });
+    const parts = [rows.length ? el('table', {}, el('tbody', {}, ...rows)) : el('p', {}, `Trade ${body.tradeId} was found nowhere (searched ${fmt(body.deadLettersScanned)} dead letters).`)];
+    for (const u of body.unavailable) parts.push(el('p', { class: 'warn' }, `${u.where} could not be searched: ${u.error}`));
+    out.replaceChildren(...parts);
+  });
+
+  refresh();
+  setInterval(refresh, 2000);
+})();

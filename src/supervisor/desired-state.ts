@@ -1,0 +1,54 @@
+import type { Redis } from 'ioredis';
+
+/** Redis keys of one pipeline's supervisor state (named after its trades queue, so pipelines never mix). */
+export function supervisorKeys(prefix: string, tradesQueue: string) {
+  const base = `${prefix}:${tradesQueue}:supervisor`;
+  return {
+    /** Hash: queue → worker processes each supervisor host runs. */
+    desired: `${base}:desired`,
+    /** Counter: bumped by `restart --rolling`; supervisors replace processes of older generations. */
+    generation: `${base}:generation`,
+    /** One expiring JSON status per live supervisor: `…:hosts:<host>:<pid>`. */
+    hostPrefix: `${base}:hosts:`,
+  };
+}
+
+/**
+ * The desired number of worker processes per queue, shared in Redis by the ops page,
+ * `trade-sync scale` and every supervisor. The number is per supervisor host: with three hosts
+ * and `trades = 2`, six sink processes run.
+ */
+export class DesiredState {
+  readonly #redis: Redis;
+  readonly #keys: ReturnType<typeof supervisorKeys>;
+
+  constructor(redis: Redis, prefix: string, tradesQueue: string) {
+    this.#redis = redis;
+    this.#keys = supervisorKeys(prefix, tradesQueue);
+  }
+
+  /** Stores `defaults` for queues that have no desired number yet (a running setup keeps its own). */
+  async seed(defaults: Readonly<Record<string, number>>): Promise<void> {
+    const pipeline = this.#redis.pipeline();
+    for (const [queue, count] of Object.entries(defaults)) pipeline.hsetnx(this.#keys.desired, queue, String(count));
+    await pipeline.exec();
+  }
+
+  async get(): Promise<Record<string, number>> {
+    const raw = await this.#redis.hgetall(this.#keys.desired);
+    return Object.fromEntries(Object.entries(raw).map(([q, n]) => [q, Math.max(0, Number(n) || 0)]));
+  }
+
+  async set(queue: string, count: number): Promise<void> {
+    await this.#redis.hset(this.#keys.desired, queue, String(count));
+  }
+
+  async generation(): Promise<number> {
+    return Number((await this.#redis.get(this.#keys.generation)) ?? 0);
+  }
+
+  /** Asks every supervisor for a rolling restart; returns the generation they will reach. */
+  async requestRollingRestart(): Promise<number> {
+    return this.#redis.incr(this.#keys.generation);
+  }
+}
