@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
 
@@ -7,6 +8,7 @@ import type { Config } from '../src/config/index.js';
  */
 export function createRedisConnection(config: Config, role: 'producer' | 'worker' = 'worker'): Redis {
   return new Redis(config.redis.url, {
+    ...redisTlsOptions(config.redis),
     maxRetriesPerRequest: role === 'worker' ? null : 3,
     enableReadyCheck: true,
     lazyConnect: false,
@@ -22,4 +24,14 @@ export function redactedRedisUrl(url: string): string {
   } catch {
     return 'redis://(unparseable url)';
   }
+}
+
+/**
+ * ioredis `tls` options for a `rediss://` URL with TRADE_SYNC_REDIS_TLS_* files (CA, client
+ * certificate and key); `{}` otherwise (a plain `rediss://` URL still uses TLS with the system CAs).
+ */
+export function redisTlsOptions(redis: Config['redis']): { tls?: ConnectionOptions } {
+  const tls = redis.tls;
+  if (tls === undefined) return {};
+  return { tls: { ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) } };
 }

@@ -19,7 +19,7 @@ export interface RunningSupervisor {
  * process gracefully (each drains within TRADE_SYNC_SHUTDOWN_TIMEOUT_MS), then exits.
  */
 export async function startSupervisorProcess(config: Config, log: Logger, options: { handleSignals?: boolean } = {}): Promise<RunningSupervisor> {
-  await assertRedisReachable(config.redis.url);
+  await assertRedisReachable(config.redis);
   const releasers = new Releasers();
   try {
     const redis = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());

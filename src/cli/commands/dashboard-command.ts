@@ -18,7 +18,7 @@ export function registerDashboardCommand(program: Command, context: () => CliCon
     .description('serve the operator dashboard: Bull Board with login and roles, the operations page (TRADE_SYNC_DASHBOARD_*)')
     .action(async () => {
       const { config, log, print } = context();
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const running = await startDashboard(config, log);
       onShutdownSignal(log, () => running.stop());
       print(`dashboard at ${running.url}/ (Bull Board at /board, operations at /ops)`);

@@ -7,7 +7,7 @@ import type { CliContext } from '../cli-context.js';
 import { parseIntOption } from '../parse-int-option.js';
 
 async function withAdmin<T>(context: CliContext, use: (admin: DeadLetterAdmin) => Promise<T>): Promise<T> {
-  await assertRedisReachable(context.config.redis.url);
+  await assertRedisReachable(context.config.redis);
   const connection = createRedisConnection(context.config, 'producer');
   const dlq = createDeadLetterQueue(context.config, connection);
   try {

@@ -19,7 +19,7 @@ export function registerRestartCommand(program: Command, context: () => CliConte
     .action(async (options: { rolling?: boolean; timeout: number }) => {
       if (!options.rolling) throw new ConfigError('only --rolling restarts are supported');
       const { config, print } = context();
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const redis = createRedisConnection(config, 'producer');
       try {
         const { prefix } = config.redis;

@@ -17,7 +17,7 @@ export function registerScaleCommand(program: Command, context: () => CliContext
       const roles = queueRoles(config);
       if (!roles.has(queue)) throw new SupervisorError('QUEUE_UNKNOWN', `no worker serves queue "${queue}"; scale one of: ${[...roles.keys()].join(', ')}`);
       if (n > 999) throw new ConfigError('at most 999 processes per queue and host');
-      await assertRedisReachable(config.redis.url);
+      await assertRedisReachable(config.redis);
       const redis = createRedisConnection(config, 'producer');
       try {
         await new DesiredState(redis, config.redis.prefix, config.queues.trades).set(queue, n);

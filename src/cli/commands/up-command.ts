@@ -8,6 +8,8 @@ import { ensureClickHouse, ensureRedis } from '../../app/ensure-services.js';
 import { readStatus } from '../../app/read-status.js';
 import { environmentWith, loadConfig } from '../../config/index.js';
 import { runDemo } from '../../demo/run-demo.js';
+import { runIngest } from '../../ingest/run-ingest.js';
+import { devCertificate } from '../../local/dev-certificate.js';
 import { Releasers } from '../../lifecycle/releasers.js';
 import { TradeProducer } from '../../producer/trade-producer.js';
 import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
@@ -36,7 +38,7 @@ function stopChild(child: ChildProcess): Promise<void> {
 export function registerUpCommand(program: Command, context: () => CliContext): void {
   program
     .command('up')
-    .description('run everything locally: Redis and ClickHouse (started if down), migrations, workers and a demo engine')
+    .description('run everything locally: Redis and ClickHouse (started if down), migrations, workers, HTTPS ingest, the dashboard and a demo engine')
     .option('--workers <n>', 'worker processes', parseIntOption, 2)
     .option('--rate <n>', 'demo trades per second', parseIntOption, 2_000)
     .option('--count <n>', 'demo trades in all (0 = until Ctrl-C)', parseIntOption, 0)
@@ -56,6 +58,11 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
       if (base.config.dashboard.users.length === 0) {
         devPassword = randomBytes(12).toString('base64url');
         extraEnv.TRADE_SYNC_DASHBOARD_USERS = `operator:operator:${await hashPassword(devPassword)}`;
+      }
+      const tls = base.config.ingest.tls === undefined && !base.config.ingest.plaintext ? devCertificate(join(stateDir, 'tls')) : undefined;
+      if (tls !== undefined) {
+        extraEnv.TRADE_SYNC_INGEST_TLS_CERT_FILE = tls.cert;
+        extraEnv.TRADE_SYNC_INGEST_TLS_KEY_FILE = tls.key;
       }
       const config = loadConfig(environmentWith(extraEnv));
       const { log, print } = base;
@@ -90,6 +97,11 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
         releasers.add('dashboard', dashboard, (d) => d.stop());
         print(`dashboard   ${dashboard.url}/  (Bull Board at /board, operations at /ops)`);
         if (devPassword !== undefined) print(`            log in as "operator" with password ${devPassword} (generated for this run; set TRADE_SYNC_DASHBOARD_USERS to keep your own)`);
+        const ingest = await runIngest(config, log).catch((err: unknown) =>
+          (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? runIngest(config, log, { port: 0 }) : Promise.reject(err),
+        );
+        releasers.add('ingest', ingest, (i) => i.stop());
+        print(`ingest      ${ingest.url}/v1/trades${tls ? ` (self-signed certificate ${tls.cert})` : ''}`);
         print(`demo        ${options.rate} trades/s${options.count ? `, ${options.count} in all` : ' until Ctrl-C'}`);
         print(`query       clickhouse-client --query "SELECT symbol, count() FROM ${config.clickhouse.database}.trades FINAL GROUP BY symbol"`);
         const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
