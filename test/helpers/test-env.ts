@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config/index.js';
@@ -34,11 +33,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
   return { ...base, ...overrides };
 }
 
-/** A fresh spill directory under the OS temp dir (tests remove it with rmSync when done). */
+/** A fresh spill directory path under the OS temp dir; workers create it, tests remove it when done. */
 function spillDir(id: string): string {
-  const dir = join(tmpdir(), 'trade-sync-tests', `spill-${id}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
+  return join(tmpdir(), 'trade-sync-tests', `spill-${id}`);
 }
 
 export function testConfig(env: Record<string, string> = testEnv()): Config {

@@ -89,6 +89,8 @@ test('a correctly signed but invalid trade among good ones: only it is dead-lett
 
   const goodIds = [...good, ...mixedGood].map((t) => t.trade_id);
   assert.equal((await storedIds(goodIds)).length, goodIds.length, 'every good trade is in ClickHouse');
+  const parked = (await queues.dlq.getFailed(0, -1)).map((j) => j?.data.tradeId);
+  assert.ok(!parked.some((id) => id !== null && id !== undefined && goodIds.includes(id)), 'no good trade was dead-lettered');
   assert.deepEqual(await storedIds([bad.trade_id, bad2.trade_id]), []);
   assert.equal(await queues.trades.getFailedCount(), 0, 'source jobs complete; only the trades are dead-lettered');
 });
@@ -124,10 +126,15 @@ test('a bad signature and an unknown key id are dead-lettered with their codes a
 test('ClickHouse-level bad data: the batch is split until only the 2 bad rows are rejected, the other 198 are stored', async () => {
   const database = config.clickhouse.database;
   const features = await detectServerFeatures(db.client);
-  const [createTrades] = MIGRATIONS[0]!.up(database, features);
-  const ddl = createTrades!.replace(`${database}.trades (`, `${database}.trades_fixed (`).replace('venue String', 'venue FixedString(4)');
-  assert.ok(ddl.includes('trades_fixed') && ddl.includes('FixedString(4)'), 'the migration SQL still has the expected shape');
-  await db.client.command({ query: ddl });
+  // Replay every migration's DDL for the trades table onto a copy whose venue is FixedString(4).
+  const statements: string[] = [];
+  for (const m of MIGRATIONS) await m.up({ database, features, run: async (sql) => void statements.push(sql), columnExists: async () => false });
+  const ddl = statements
+    .map((sql) => sql.replace(new RegExp(`${database}\\.trades\\b`, 'g'), `${database}.trades_fixed`))
+    .filter((sql) => sql.includes(`${database}.trades_fixed`))
+    .map((sql) => sql.replace('venue String', 'venue FixedString(4)'));
+  assert.ok(ddl[0]?.includes('CREATE TABLE') && ddl[0].includes('venue FixedString(4)'), 'the migration SQL still has the expected shape');
+  for (const sql of ddl) await db.client.command({ query: sql });
 
   const trades = Array.from({ length: 200 }, (_, i) => makeTrade({ symbol: ['AAA', 'BBB'][i % 2], venue: i === 17 || i === 150 ? 'TOOLONG' : 'XNAS' }));
   const badIds = [trades[17]!.trade_id, trades[150]!.trade_id].sort();

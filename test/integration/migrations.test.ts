@@ -27,6 +27,13 @@ function freshDatabase(t: TestContext, env = testEnv()) {
   return { env, config, admin };
 }
 
+/** runWorker; if it starts (it should not), it is stopped again so the test fails instead of hanging. */
+async function startWorker(config: Config): Promise<never> {
+  const worker = await runWorker(config, createLogger('silent'));
+  await worker.stop();
+  throw new Error(`the worker started against database ${config.clickhouse.database}`);
+}
+
 function assertMismatch(config: Config, fragment: string) {
   return (err: unknown) => {
     assert.ok(err instanceof SchemaMismatchError, `expected SchemaMismatchError, got ${String(err)}`);
@@ -71,17 +78,18 @@ test('`trade-sync migrate` migrates, then reports the schema up to date', async 
 test('a worker refuses a database at a newer schema version, saying to upgrade', async (t) => {
   const { config, admin } = freshDatabase(t);
   await migrate(admin, config.clickhouse.database, createLogger('silent'));
+  // A row that does not declare compatible_from is compatible only from its own version.
   await admin.command({ query: `INSERT INTO ${config.clickhouse.database}.schema_migrations (version, name) VALUES (99, 'from_the_future')` });
-  await assert.rejects(runWorker(config, createLogger('silent')), assertMismatch(config, 'upgrade'));
+  await assert.rejects(startWorker(config), assertMismatch(config, 'upgrade'));
 });
 
 test('a worker refuses an unmigrated database, saying to run `trade-sync migrate`', async (t) => {
   const { config, admin } = freshDatabase(t);
   // The database does not exist at all …
-  await assert.rejects(runWorker(config, createLogger('silent')), assertMismatch(config, 'trade-sync migrate'));
+  await assert.rejects(startWorker(config), assertMismatch(config, 'trade-sync migrate'));
   // … or exists without the migrations table.
   await admin.command({ query: `CREATE DATABASE ${config.clickhouse.database}` });
-  await assert.rejects(runWorker(config, createLogger('silent')), assertMismatch(config, 'trade-sync migrate'));
+  await assert.rejects(startWorker(config), assertMismatch(config, 'trade-sync migrate'));
 });
 
 test('`trade-sync worker` against an unmigrated database exits non-zero with one line on stderr', async (t) => {

