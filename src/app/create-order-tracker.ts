@@ -17,7 +17,6 @@ export function createOrderStore(config: Config, redis: Redis): OrderStore {
   return new OrderStore(redis, {
     namespace: ordersNamespace(config),
     fillTtlSeconds: Math.max(7 * DAY_SECONDS, Math.ceil((config.orders.timeoutMs * 10) / 1000)),
-    doneTtlSeconds: 7 * DAY_SECONDS,
   });
 }
 

@@ -40,4 +40,24 @@ export class ClickHouseOrderSink {
     }
     throw lastError;
   }
+
+  /**
+   * Which of these orders (`account|order_id`) already have a complete row. The ids match the
+   * trade schema's charset ([A-Za-z0-9_.:-]); anything else is left out rather than quoted.
+   */
+  async completeAmong(members: readonly string[]): Promise<Set<string>> {
+    const safe = members.filter((m) => SAFE_MEMBER.test(m));
+    if (safe.length === 0) return new Set();
+    const tuples = safe.map((m) => {
+      const [account, orderId] = m.split('|');
+      return `('${account}', '${orderId}')`;
+    });
+    const result = await (this.#clients[0] as ClickHouseClient).query({
+      query: `SELECT account, order_id FROM ${this.#table} FINAL WHERE status != 'incomplete' AND (account, order_id) IN (${tuples.join(', ')})`,
+      format: 'JSONEachRow',
+    });
+    return new Set((await result.json<{ account: string; order_id: string }>()).map((r) => `${r.account}|${r.order_id}`));
+  }
 }
+
+const SAFE_MEMBER = /^[A-Za-z0-9_.:-]{1,64}\|[A-Za-z0-9_.:-]{1,64}$/;

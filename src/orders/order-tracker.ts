@@ -6,7 +6,7 @@ import type { OrderStore } from './order-store.js';
 
 export interface OrderTrackerOptions {
   readonly store: OrderStore;
-  readonly sink: Pick<ClickHouseOrderSink, 'insert'>;
+  readonly sink: Pick<ClickHouseOrderSink, 'insert' | 'completeAmong'>;
   /** Orders still incomplete this long after their first fill are committed as `incomplete`. */
   readonly timeoutMs: number;
   /** Sweep period; also the age after which the sweeper retries commits the batch path missed. */
@@ -46,6 +46,13 @@ export class OrderTracker {
   }
 
   async #commit(members: readonly string[], timedOut: boolean): Promise<void> {
+    if (timedOut) {
+      // Late duplicates of a fill can reopen an order that was already committed complete:
+      // forget those instead of counting them as incomplete.
+      const done = await this.#o.sink.completeAmong(members);
+      if (done.size > 0) await this.#o.store.forget([...done]);
+      members = members.filter((m) => !done.has(m));
+    }
     const fills = await this.#o.store.load(members);
     const rows: { member: string; row: OrderRow }[] = [];
     for (const [member, list] of fills) {
@@ -62,7 +69,7 @@ export class OrderTracker {
     }
     const complete = rows.filter((r) => r.row.status !== 'incomplete').map((r) => r.member);
     const incomplete = rows.filter((r) => r.row.status === 'incomplete').map((r) => r.member);
-    if (complete.length > 0) await this.#o.store.finish(complete);
+    if (complete.length > 0) await this.#o.store.forget(complete);
     if (incomplete.length > 0) {
       await this.#o.store.markIncomplete(incomplete);
       this.incompleteCommitted += incomplete.length;

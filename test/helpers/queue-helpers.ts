@@ -2,12 +2,13 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createDeadLetterQueue, createRedisConnection, createTradesQueue, type DeadLetter, type TradeJobData } from '../../queues/index.js';
 import type { Config } from '../../src/config/index.js';
+import { purgeKeys } from './purge-keys.js';
 
 export interface TestQueues {
   readonly connection: Redis;
   readonly trades: Queue<TradeJobData>;
   readonly dlq: Queue<DeadLetter>;
-  /** Obliterates both queues and closes the connection. */
+  /** Obliterates both queues, deletes the rest of their keys (order state, heartbeats) and closes the connection. */
   cleanup(): Promise<void>;
 }
 
@@ -22,6 +23,8 @@ export function testQueues(config: Config): TestQueues {
     async cleanup() {
       await trades.obliterate({ force: true }).catch(() => undefined);
       await dlq.obliterate({ force: true }).catch(() => undefined);
+      await purgeKeys(connection, `${config.redis.prefix}:${config.queues.trades}:*`).catch(() => undefined);
+      await purgeKeys(connection, `${config.redis.prefix}:${config.queues.dlq}:*`).catch(() => undefined);
       await trades.close();
       await dlq.close();
       await connection.quit();
