@@ -13,11 +13,12 @@ import { assertRedisReachable } from '../queues/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { createClickHouseClient } from '../src/sinks/clickhouse/create-clickhouse-client.js';
 import { pingClickHouse } from '../src/sinks/clickhouse/ping-clickhouse.js';
-import { benchEnv } from './lib/bench-env.js';
+import { BENCH_KEYS, serviceUrls } from './lib/bench-env.js';
 import { serverVersion } from './lib/clickhouse-queries.js';
 import { formatGoal, resultsTable } from './lib/format.js';
 import { evaluateGoals } from './lib/goals.js';
 import { Report, type BenchOptions, type Scenario, type ScenarioResult } from './lib/report.js';
+import { cleanupAll } from './lib/resources.js';
 import { sleep } from './lib/timing.js';
 import { latency } from './scenarios/latency.js';
 import { naivePeer } from './scenarios/naive-peer.js';
@@ -26,7 +27,10 @@ import { rawClickhouseInsert } from './scenarios/raw-clickhouse-insert.js';
 import { sinkOneJobPerTrade } from './scenarios/sink-one-job-per-trade.js';
 import { sinkPacked } from './scenarios/sink-packed.js';
 
-const SCENARIOS: readonly Scenario[] = [noopBullmq, rawClickhouseInsert, sinkOneJobPerTrade, sinkPacked, naivePeer, latency];
+// Each limit runs right before the scenario compared with it (noop → one job per trade, raw → packed),
+// so the pair sees the same machine. The naive peer runs last: dropping its thousands of one-row
+// parts keeps ClickHouse busy for a while.
+const SCENARIOS: readonly Scenario[] = [noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, sinkPacked, latency, naivePeer];
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value.replace(/_/g, ''));
@@ -59,7 +63,9 @@ interface CliOptions {
   duration: number;
   rate: number;
   naiveConcurrency: number;
+  latencyPack: number;
   pollMs: number;
+  maxWait: number;
   only?: string[];
   json: boolean;
   cpuProf?: string;
@@ -74,24 +80,30 @@ const program = new Command('bench')
       'measured in one run and printed as one table with ratios and goals.\n' +
       `Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`,
   )
-  .option('--trades <n>', 'trades for the one-job-per-trade scenarios (no-op BullMQ, sink; the sink also publishes as many again live); caps the naive peer', positiveInt('--trades'), 50_000)
-  .option('--packed-trades <n>', 'trades for the packed sink and the raw ClickHouse insert', positiveInt('--packed-trades'), 400_000)
+  .option('--trades <n>', 'trades for the one-job-per-trade scenarios (no-op BullMQ drain, sink drain; the sink then takes half as many again from a live producer); also caps the naive peer', positiveInt('--trades'), 50_000)
+  .option('--packed-trades <n>', 'trades for the packed sink and the raw ClickHouse insert', positiveInt('--packed-trades'), 200_000)
   .option('--pack-size <n>', 'trades per job in the packed scenario', positiveInt('--pack-size'), 100)
   .option('--raw-batch <n>', 'rows per INSERT in the raw ClickHouse scenario', positiveInt('--raw-batch'), 100_000)
   .option('--duration <s>', 'seconds of the latency run and time bound of the naive peer', positiveNumber('--duration'), 10)
   .option('--rate <r>', 'offered trades/s in the latency scenario', positiveInt('--rate'), 5_000)
+  .option('--latency-pack <n>', 'trades per job in the latency scenario (1 = one job per trade, the producer default)', positiveInt('--latency-pack'), 1)
   .option('--naive-concurrency <n>', 'BullMQ concurrency of the naive peer', positiveInt('--naive-concurrency'), 16)
   .option('--poll-ms <ms>', 'ClickHouse poll interval of the latency scenario', positiveInt('--poll-ms'), 20)
+  .option('--max-wait <s>', 'longest wait for one drain or for the latency tail; past it the scenario FAILs', positiveNumber('--max-wait'), 40)
   .option('--only <scenario,...>', 'run only these scenarios (ratios needing others show n/a)', scenarioList)
   .option('--json', 'print the results as JSON on stdout instead of the table', false)
-  .option('--set <TRADE_SYNC_NAME=value>', 'override a setting in every scenario, e.g. --set TRADE_SYNC_WORKER_CONCURRENCY=500 (repeatable; default: the shipped defaults)', setting, {})
+  .addOption(
+    new Option('--set <TRADE_SYNC_NAME=value>', 'override a setting in every scenario, e.g. --set TRADE_SYNC_WORKER_CONCURRENCY=500 (repeatable)')
+      .argParser(setting)
+      .default({}, 'the shipped defaults'),
+  )
   .option('--cpu-prof <dir>', 'run every child worker with node --cpu-prof, writing .cpuprofile files to <dir>')
   .option('--verbose', 'print how long each phase of each scenario took (stderr)', false)
   .addOption(new Option('--strict', 'exit 1 also when a goal is missed (not only on a failed count check)').default(false))
-  .showHelpAfterError();
+  .showHelpAfterError('(bench --help lists the options)');
 
 async function preflight(): Promise<{ clickhouse: string; redis: string }> {
-  const { config } = benchEnv('preflight');
+  const config = loadConfig({ ...serviceUrls(), TRADE_SYNC_HMAC_KEYS: BENCH_KEYS });
   await assertRedisReachable(config.redis.url);
   const client = createClickHouseClient(config, 'admin');
   try {
@@ -119,8 +131,22 @@ async function runScenario(scenario: Scenario, options: BenchOptions): Promise<S
   return report.result(performance.now() - started);
 }
 
+/** Ctrl-C: the child workers get the signal too (same process group); remove this run's queues and databases, then exit. */
+function cleanupOnSignal(): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`\nbench: ${signal}: removing this run's queues and databases…\n`);
+    void cleanupAll().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
 async function main(): Promise<number> {
   program.parse(process.argv);
+  cleanupOnSignal();
   const cli = program.opts<CliOptions>();
   loadConfig(cli.set); // a bad --set fails here, before any service is touched
   const options: BenchOptions = {
@@ -131,7 +157,9 @@ async function main(): Promise<number> {
     durationS: cli.duration,
     rate: cli.rate,
     naiveConcurrency: cli.naiveConcurrency,
+    latencyPackSize: cli.latencyPack,
     pollMs: cli.pollMs,
+    maxWaitS: cli.maxWait,
     env: cli.set,
     cpuProfDir: cli.cpuProf,
   };
@@ -157,16 +185,17 @@ async function main(): Promise<number> {
     await sleep(500); // let the last scenario's background work (merges, lock renewals) settle
   }
   const totalS = (performance.now() - started) / 1000;
+  const loadEnd = loadavg().map((l) => Number(l.toFixed(2)));
   const goals = evaluateGoals(results);
   const failed = results.filter((r) => r.status === 'fail');
   const missed = goals.filter((g) => g.met === false);
 
   if (cli.json) {
-    process.stdout.write(`${JSON.stringify({ machine, options, totalSeconds: totalS, scenarios: results, goals, ok: failed.length === 0 }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine: { ...machine, loadavgEnd: loadEnd }, options, totalSeconds: totalS, scenarios: results, goals, ok: failed.length === 0 }, null, 2)}\n`);
   } else {
     const out: string[] = [];
     out.push(
-      `trade-sync bench — ${machine.cpus}× ${machine.cpuModel}, load ${machine.loadavg.join(' ')}, node ${machine.node}, ClickHouse ${machine.clickhouse}, Redis ${machine.redis}`,
+      `trade-sync bench — ${machine.cpus}× ${machine.cpuModel}, load avg ${machine.loadavg.join(' ')} at start, ${loadEnd.join(' ')} at end, node ${machine.node}, ClickHouse ${machine.clickhouse}, Redis ${machine.redis}`,
       `all figures from this one run (${totalS.toFixed(0)} s); worker settings: ${Object.keys(cli.set).length === 0 ? 'shipped defaults' : Object.entries(cli.set).map(([k, v]) => `${k}=${v}`).join(' ')}`,
       resultsTable(results, goals),
     );

@@ -19,17 +19,18 @@ type Lookup = (scenario: string, key: string) => number | undefined;
 
 function goal(
   lookup: Lookup,
+  why: (scenario: string) => string,
   spec: { scenario: string; label: string; op: '>=' | '<='; target: number; unit: Goal['unit']; figureKey?: string; needs: readonly [string, string][]; compute: (values: number[]) => number },
 ): Goal {
   const values: number[] = [];
   const missing: string[] = [];
   for (const [scenario, key] of spec.needs) {
     const v = lookup(scenario, key);
-    if (v === undefined || !Number.isFinite(v)) missing.push(scenario);
+    if (v === undefined || !Number.isFinite(v)) missing.push(why(scenario));
     else values.push(v);
   }
   const base = { scenario: spec.scenario, label: spec.label, op: spec.op, target: spec.target, unit: spec.unit, ...(spec.figureKey ? { figureKey: spec.figureKey } : {}) };
-  if (missing.length > 0) return { ...base, value: undefined, met: undefined, missing: `needs ${[...new Set(missing)].join(', ')}` };
+  if (missing.length > 0) return { ...base, value: undefined, met: undefined, missing: [...new Set(missing)].join(', ') };
   const value = spec.compute(values);
   return { ...base, value, met: spec.op === '>=' ? value >= spec.target : value <= spec.target };
 }
@@ -41,28 +42,32 @@ export function evaluateGoals(results: readonly ScenarioResult[]): Goal[] {
     if (r === undefined || r.status !== 'ok') return undefined;
     return r.figures.find((f) => f.key === key)?.value;
   };
+  const why = (scenario: string) => {
+    const r = results.find((x) => x.name === scenario);
+    return r === undefined ? `${scenario} not run` : r.status === 'ok' ? `no figure from ${scenario}` : `${scenario} FAILED`;
+  };
   const ran = (name: string) => results.some((r) => r.name === name);
   const goals: Goal[] = [];
   const ratio = ([a, b]: number[]) => (a as number) / (b as number);
   const first = ([a]: number[]) => a as number;
   if (ran('sink-one-job-per-trade')) {
     goals.push(
-      goal(lookup, { scenario: 'sink-one-job-per-trade', label: 'drain ÷ no-op BullMQ drain', op: '>=', target: 0.7, unit: '', needs: [['sink-one-job-per-trade', 'rate'], ['noop-bullmq', 'rate']], compute: ratio }),
-      goal(lookup, { scenario: 'sink-one-job-per-trade', label: 'drain ÷ naive peer', op: '>=', target: 50, unit: '×', needs: [['sink-one-job-per-trade', 'rate'], ['naive-peer', 'rate']], compute: ratio }),
-      goal(lookup, { scenario: 'sink-one-job-per-trade', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['sink-one-job-per-trade', 'rss']], compute: first }),
+      goal(lookup, why, { scenario: 'sink-one-job-per-trade', label: 'drain ÷ no-op BullMQ drain', op: '>=', target: 0.7, unit: '', needs: [['sink-one-job-per-trade', 'rate'], ['noop-bullmq', 'rate']], compute: ratio }),
+      goal(lookup, why, { scenario: 'sink-one-job-per-trade', label: 'drain ÷ naive peer', op: '>=', target: 50, unit: '×', needs: [['sink-one-job-per-trade', 'rate'], ['naive-peer', 'rate']], compute: ratio }),
+      goal(lookup, why, { scenario: 'sink-one-job-per-trade', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['sink-one-job-per-trade', 'rss']], compute: first }),
     );
   }
   if (ran('sink-packed')) {
     goals.push(
-      goal(lookup, { scenario: 'sink-packed', label: 'packed trades/s', op: '>=', target: 150_000, unit: 'trades/s', figureKey: 'rate', needs: [['sink-packed', 'rate']], compute: first }),
-      goal(lookup, { scenario: 'sink-packed', label: 'drain ÷ raw ClickHouse insert', op: '>=', target: 0.6, unit: '', needs: [['sink-packed', 'rate'], ['raw-clickhouse-insert', 'rate']], compute: ratio }),
-      goal(lookup, { scenario: 'sink-packed', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['sink-packed', 'rss']], compute: first }),
+      goal(lookup, why, { scenario: 'sink-packed', label: 'packed trades/s', op: '>=', target: 150_000, unit: 'trades/s', figureKey: 'rate', needs: [['sink-packed', 'rate']], compute: first }),
+      goal(lookup, why, { scenario: 'sink-packed', label: 'drain ÷ raw ClickHouse insert', op: '>=', target: 0.6, unit: '', needs: [['sink-packed', 'rate'], ['raw-clickhouse-insert', 'rate']], compute: ratio }),
+      goal(lookup, why, { scenario: 'sink-packed', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['sink-packed', 'rss']], compute: first }),
     );
   }
   if (ran('latency')) {
     goals.push(
-      goal(lookup, { scenario: 'latency', label: 'p99', op: '<=', target: 300, unit: 'ms', figureKey: 'p99', needs: [['latency', 'p99']], compute: first }),
-      goal(lookup, { scenario: 'latency', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['latency', 'rss']], compute: first }),
+      goal(lookup, why, { scenario: 'latency', label: 'p99', op: '<=', target: 300, unit: 'ms', figureKey: 'p99', needs: [['latency', 'p99']], compute: first }),
+      goal(lookup, why, { scenario: 'latency', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['latency', 'rss']], compute: first }),
     );
   }
   return goals;

@@ -12,8 +12,12 @@ export interface BenchOptions {
   readonly durationS: number;
   /** Offered trades/s in the latency scenario. */
   readonly rate: number;
+  /** Trades per job in the latency scenario. */
+  readonly latencyPackSize: number;
   /** BullMQ concurrency of the naive peer. */
   readonly naiveConcurrency: number;
+  /** Longest wait for one drain (or the latency tail), seconds: past it the scenario FAILs. */
+  readonly maxWaitS: number;
   /** ClickHouse poll interval of the latency scenario, ms. */
   readonly pollMs: number;
   /** TRADE_SYNC_* overrides for every scenario (queues, workers), from `--set KEY=VALUE`. */

@@ -2,21 +2,15 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /**
  * Polls `check` every `intervalMs` until it returns true; resolves with performance.now() of the
- * poll that first saw it true (so the result is late by at most one interval plus the check).
- * Throws after `timeoutMs`, naming `what` and the last progress text.
+ * poll that first saw it true (so the result is late by at most one interval plus the check),
+ * or with undefined once `timeoutMs` has passed.
  */
-export async function pollUntil(
-  check: () => Promise<boolean>,
-  options: { intervalMs: number; timeoutMs: number; what: string; progress?: () => string; onTick?: () => void },
-): Promise<number> {
+export async function pollUntil(check: () => Promise<boolean>, options: { intervalMs: number; timeoutMs: number }): Promise<number | undefined> {
   const deadline = performance.now() + options.timeoutMs;
   for (;;) {
     const at = performance.now();
     if (await check()) return at;
-    options.onTick?.();
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}${options.progress ? ` (${options.progress()})` : ''}`);
-    }
+    if (performance.now() > deadline) return undefined;
     const wait = options.intervalMs - (performance.now() - at);
     if (wait > 0) await sleep(wait);
   }

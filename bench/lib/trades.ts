@@ -4,9 +4,17 @@ import { TradeProducer } from '../../src/producer/trade-producer.js';
 import type { Trade } from '../../src/trade/trade-schema.js';
 import { progress } from './progress.js';
 
-/** `count` realistic fills from the demo's synthetic engine (seeded, so runs offer the same mix). */
-export function generateTrades(count: number, seed = 42): Trade[] {
-  return new SyntheticEngine(seed).take(count);
+const pool: Trade[] = [];
+const poolEngine = new SyntheticEngine(42);
+
+/**
+ * The first `count` fills of one seeded stream from the demo's synthetic engine, generated once
+ * per bench run and shared by the scenarios (each has its own queues and database, so they can
+ * all write the same trades). Callers must not mutate them.
+ */
+export function generateTrades(count: number): readonly Trade[] {
+  while (pool.length < count) pool.push(poolEngine.next());
+  return pool.slice(0, count);
 }
 
 /**

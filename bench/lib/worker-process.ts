@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStatusBytes } from './proc-status.js';
 
@@ -23,6 +24,10 @@ export interface WorkerProcess {
   readonly warnings: string[];
   /** Parsed JSON lines the child printed on stdout (bench children report counts this way). */
   readonly reports: Record<string, unknown>[];
+  /** Exit code or signal once the process has exited, else undefined. */
+  exitStatus(): number | string | undefined;
+  /** Resident set size when the worker said it was ready (idle, before any job), in bytes. */
+  readonly readyRss: number | undefined;
   /** Peak resident set size so far (VmHWM), in bytes; read it before `stop`. */
   peakRss(): number | undefined;
   /** SIGTERM (graceful drain), then SIGKILL after `timeoutMs`; resolves with the exit code or signal. */
@@ -32,9 +37,17 @@ export interface WorkerProcess {
 
 const READY_MESSAGE = 'worker running';
 
+/** How long to wait for a graceful stop of a worker that already failed its scenario, before SIGKILL. */
+export const STUCK_STOP_MS = 5_000;
+
+/**
+ * `--cpu-prof` into <dir>/<label>/. Node names each file CPU.<date>.<time>.<pid>.<thread>.<seq>:
+ * the main thread's profile is the one with thread id 0 (tsx's loader runs in a second thread,
+ * which writes its own profile; a fixed --cpu-prof-name would let the two overwrite each other).
+ */
 function nodeArgs(label: string, cpuProfDir: string | undefined): string[] {
   if (cpuProfDir === undefined) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${label}.${Date.now()}.cpuprofile`];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, label)}`];
 }
 
 /** Starts `node [--cpu-prof…] <args>` with exactly `env` and resolves once the child logs "worker running". */
@@ -113,7 +126,9 @@ async function startNode(args: readonly string[], options: WorkerProcessOptions)
     await stop(5_000);
     throw new Error(`${options.label}: worker did not start (${outcome}); last output:\n${tail.slice(-10).join('\n')}`);
   }
-  return { pid, label: options.label, warnings, reports, peakRss: () => procStatusBytes(pid, 'VmHWM'), stop, exited };
+  const exitStatus = () => child.exitCode ?? child.signalCode ?? undefined;
+  const readyRss = procStatusBytes(pid, 'VmRSS');
+  return { pid, label: options.label, warnings, reports, exitStatus, readyRss, peakRss: () => procStatusBytes(pid, 'VmHWM'), stop, exited };
 }
 
 /** The real thing: `node bin/trade-sync.js worker` (sink and redrive workers, as deployed). */

@@ -1,11 +1,11 @@
 import { benchEnv } from '../lib/bench-env.js';
-import { waitQueueEmpty } from '../lib/drain.js';
+import { reportDrain, waitQueueEmpty } from '../lib/drain.js';
 import { failedJobs } from '../lib/queue-counts.js';
 import type { Scenario } from '../lib/report.js';
 import { withResources } from '../lib/resources.js';
-import { perSecond } from '../lib/timing.js';
+import { reportRss } from '../lib/rss.js';
 import { fillQueue, generateTrades } from '../lib/trades.js';
-import { startBenchChild } from '../lib/worker-process.js';
+import { STUCK_STOP_MS, startBenchChild } from '../lib/worker-process.js';
 
 /**
  * The BullMQ limit: a queue pre-filled with real signed one-trade jobs (same payload as the sink
@@ -16,8 +16,8 @@ export const noopBullmq: Scenario = {
   title: 'BullMQ drain, no-op processor',
   async run(options, report) {
     const { env, config } = benchEnv('noop', options.env);
-    await withResources(config, { database: false }, async (r) => {
-      const trades = generateTrades(options.trades, 1);
+    await withResources(config, { database: false }, report, async (r) => {
+      const trades = generateTrades(options.trades);
       await r.trades.pause();
       report.mark('generate');
       const fill = await fillQueue(config, trades, 1, this.name);
@@ -29,13 +29,12 @@ export const noopBullmq: Scenario = {
       try {
         const started = performance.now();
         await r.trades.resume();
-        const ended = await waitQueueEmpty(r, fill.jobs, `${this.name}: draining`);
+        const drain = await waitQueueEmpty(r, worker, fill.jobs, `${this.name}: draining`, options.maxWaitS * 1000);
         report.mark('drain');
-        report.figure('rate', `drain ${fill.jobs.toLocaleString('en-US')} one-trade jobs (c=${config.worker.concurrency})`, perSecond(fill.jobs, ended - started), 'jobs/s');
-        const rss = worker.peakRss();
-        if (rss !== undefined) report.figure('rss', 'peak RSS of the worker (VmHWM)', rss / 2 ** 20, 'MiB');
+        reportDrain(report, drain, started, fill.jobs, { key: 'rate', label: `drain ${fill.jobs.toLocaleString('en-US')} one-trade jobs (c=${config.worker.concurrency})`, unit: 'jobs/s', timeoutS: options.maxWaitS });
+        reportRss(report, worker);
       } finally {
-        const code = await worker.stop();
+        const code = await worker.stop(report.problems.length > 0 ? STUCK_STOP_MS : undefined);
         report.expect(code === 0, `worker exited with ${code}`);
         report.mark('stop worker');
       }

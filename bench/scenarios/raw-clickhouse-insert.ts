@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { benchEnv, BENCH_KEYS } from '../lib/bench-env.js';
-import { countFinal } from '../lib/clickhouse-queries.js';
+import { queryText } from '../lib/clickhouse-queries.js';
 import { progress } from '../lib/progress.js';
 import type { Scenario } from '../lib/report.js';
 import { withResources } from '../lib/resources.js';
@@ -10,21 +10,24 @@ import { buildInsertBody, INSERT_COLUMNS } from '../../src/sinks/clickhouse/buil
 import { prepareBatch } from '../../src/sinks/prepare-batch.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
 
+const ROUNDS = 3;
+
 /**
  * The ClickHouse limit: the same rows the sink writes, pre-encoded as TabSeparated, sorted like
  * the sink sorts a batch, inserted in large batches one after another with the sink's client
- * settings. Encoding is not timed: this is the best any sink could do.
+ * settings, in three rounds into fresh tables; the best round counts. Encoding is not timed:
+ * this is the best any sink could do.
  */
 export const rawClickhouseInsert: Scenario = {
   name: 'raw-clickhouse-insert',
   title: 'Raw ClickHouse TSV bulk insert',
   async run(options, report) {
     const { config } = benchEnv('raw', options.env);
-    await withResources(config, { database: true }, async (r) => {
+    await withResources(config, { database: true }, report, async (r) => {
       const client = r.clickhouse;
       if (client === undefined) throw new Error('no database');
       const kid = BENCH_KEYS.split(':')[0] ?? 'bench-k1';
-      const rows: TradeRow[] = generateTrades(options.packedTrades, 2).map((trade) => ({ trade, kid, bytes: 0, source: { jobId: '', index: 0, envelope: null } }));
+      const rows: TradeRow[] = generateTrades(options.packedTrades).map((trade) => ({ trade, kid, bytes: 0, source: { jobId: '', index: 0, envelope: null } }));
       report.mark('generate');
       const bodies: string[] = [];
       const encodeStarted = performance.now();
@@ -33,26 +36,34 @@ export const rawClickhouseInsert: Scenario = {
       report.mark('encode');
       const bytes = bodies.reduce((a, b) => a + Buffer.byteLength(b), 0);
 
-      const bar = progress(`${this.name}: inserting`, rows.length, 'rows');
-      const table = `${r.database}.trades`;
-      const started = performance.now();
+      // The same rows into ROUNDS fresh tables; the best round is the limit (the others show the spread).
+      const rates: number[] = [];
+      const bar = progress(`${this.name}: inserting`, rows.length * ROUNDS, 'rows');
       let done = 0;
       try {
-        for (const body of bodies) {
-          await client.insert({ table, columns: INSERT_COLUMNS as [string, ...string[]], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) });
-          done += Math.min(options.rawBatchRows, rows.length - done);
-          bar.update(done);
+        for (let round = 0; round < ROUNDS; round++) {
+          const table = round === 0 ? `${r.database}.trades` : `${r.database}.trades_r${round}`;
+          if (round > 0) await client.command({ query: `CREATE TABLE ${table} AS ${r.database}.trades` });
+          const started = performance.now();
+          for (const [i, body] of bodies.entries()) {
+            await client.insert({ table, columns: INSERT_COLUMNS as [string, ...string[]], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) });
+            done += Math.min(options.rawBatchRows, rows.length - i * options.rawBatchRows);
+            bar.update(done);
+          }
+          rates.push(perSecond(rows.length, performance.now() - started));
+          const [[final = '0'] = []] = await queryText(client, `SELECT count() FROM ${table} FINAL`);
+          report.expect(Number(final) === rows.length, `${table}: count() FINAL = ${final}, expected ${rows.length}`);
         }
       } finally {
         bar.stop();
       }
-      const ms = performance.now() - started;
       report.mark('insert');
-      report.figure('rate', `insert ${rows.length.toLocaleString('en-US')} rows, ${options.rawBatchRows.toLocaleString('en-US')}/INSERT`, perSecond(rows.length, ms), 'rows/s');
-      report.figure('mbps', 'TSV body throughput', perSecond(bytes, ms) / 2 ** 20, 'MiB/s');
+      const best = Math.max(...rates);
+      const mib = perSecond(bytes, (rows.length / best) * 1000) / 2 ** 20;
+      report.figure('rate', `insert ${rows.length.toLocaleString('en-US')} rows, ${Math.min(options.rawBatchRows, rows.length).toLocaleString('en-US')}/INSERT, best of ${ROUNDS}`, best, 'rows/s');
+      report.figure('mbps', 'TSV body throughput (best round)', mib, 'MiB/s');
       report.figure('encode', 'sort + TSV encoding in JS (not in the rate above)', perSecond(rows.length, encodeMs), 'rows/s');
-      const final = await countFinal(client, r.database);
-      report.expect(final === rows.length, `count() FINAL = ${final}, expected ${rows.length}`);
+      report.note(`rounds: ${rates.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')} rows/s`);
     });
   },
 };

@@ -49,12 +49,38 @@ function shortUrl(url: string): string {
 
 const byFunction = new Map<string, { ms: number; name: string; where: string }>();
 const byPlace = new Map<string, number>();
+/** Self time charged to the nearest caller in a package or in our code (so a socket write counts for ioredis). */
+const byOwner = new Map<string, number>();
+/** Self time charged to the nearest caller in our code or in bullmq (who issued the Redis command, the zod parse…). */
+const byIssuer = new Map<string, number>();
+const ISSUER = /^(src|queues|bench|bin)(\/|$)|^bullmq$/;
 let totalMs = 0;
 let idleMs = 0;
 
 for (const file of files) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const ownerOf = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = nodes.get(at)?.callFrame;
+      if (frame === undefined) break;
+      const place = placeOf(frame.url, frame.functionName);
+      if (frame.url !== '' && place !== 'node:internal') return place;
+    }
+    const own = nodes.get(id)?.callFrame;
+    return own === undefined ? '(unknown)' : placeOf(own.url, own.functionName);
+  };
+  const issuerOf = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+      const frame = nodes.get(at)?.callFrame;
+      if (frame === undefined) break;
+      const place = placeOf(frame.url, frame.functionName);
+      if (ISSUER.test(place)) return place;
+    }
+    return ownerOf(id);
+  };
   const selfUs = new Map<number, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
@@ -82,6 +108,10 @@ for (const file of files) {
     byFunction.set(key, entry);
     const place = placeOf(url, name);
     byPlace.set(place, (byPlace.get(place) ?? 0) + ms);
+    const owner = ownerOf(id);
+    byOwner.set(owner, (byOwner.get(owner) ?? 0) + ms);
+    const issuer = issuerOf(id);
+    byIssuer.set(issuer, (byIssuer.get(issuer) ?? 0) + ms);
   }
 }
 
@@ -95,5 +125,13 @@ for (const f of [...byFunction.values()].sort((a, b) => b.ms - a.ms).slice(0, to
 out.push('', 'self time by place:', `${'self ms'.padStart(9)}  ${'share'.padStart(6)}  place`);
 for (const [place, ms] of [...byPlace.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
   out.push(`${ms.toFixed(0).padStart(9)}  ${pct(ms)}  ${place}`);
+}
+out.push('', 'self time charged to the nearest caller in a package or in our code (node internals and natives go to their caller):', `${'ms'.padStart(9)}  ${'share'.padStart(6)}  owner`);
+for (const [owner, ms] of [...byOwner.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+  out.push(`${ms.toFixed(0).padStart(9)}  ${pct(ms)}  ${owner}`);
+}
+out.push('', 'self time charged to the nearest caller in our code or in bullmq (libraries they call, e.g. ioredis or zod, count for them):', `${'ms'.padStart(9)}  ${'share'.padStart(6)}  issuer`);
+for (const [issuer, ms] of [...byIssuer.entries()].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+  out.push(`${ms.toFixed(0).padStart(9)}  ${pct(ms)}  ${issuer}`);
 }
 process.stdout.write(`${out.join('\n')}\n`);
