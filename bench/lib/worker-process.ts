@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStatusBytes } from './proc-status.js';
+import { WORKER_NODE_ARGS } from '../../src/app/worker-node-args.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/trade-sync.js', import.meta.url));
@@ -45,9 +46,10 @@ export const STUCK_STOP_MS = 5_000;
  * the main thread's profile is the one with thread id 0 (tsx's loader runs in a second thread,
  * which writes its own profile; a fixed --cpu-prof-name would let the two overwrite each other).
  */
+/** The flags the supervisor starts workers with (so every worker here, no-op peers included, runs as deployed), plus profiling. */
 function nodeArgs(label: string, cpuProfDir: string | undefined): string[] {
-  if (cpuProfDir === undefined) return [];
-  return ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, label)}`];
+  if (cpuProfDir === undefined) return [...WORKER_NODE_ARGS];
+  return [...WORKER_NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, label)}`];
 }
 
 /** Starts `node [--cpu-prof…] <args>` with exactly `env` and resolves once the child logs "worker running". */

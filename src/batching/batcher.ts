@@ -24,7 +24,7 @@ interface Pending<T> {
  * the batch holding the item has been flushed successfully, and rejects if that flush threw.
  */
 export class Batcher<T> {
-  readonly #limits: BatchLimits;
+  #limits: BatchLimits;
   readonly #flush: (items: T[]) => Promise<void>;
   readonly #sizeOf: (item: T) => { rows: number; bytes: number };
   #pending: Pending<T>[] = [];
@@ -38,6 +38,11 @@ export class Batcher<T> {
     this.#limits = limits;
     this.#sizeOf = sizeOf;
     this.#flush = flush;
+  }
+
+  /** Changes the entry limit (when the worker's effective concurrency changes). */
+  setMaxEntries(maxEntries: number): void {
+    this.#limits = { ...this.#limits, maxEntries: Math.max(1, maxEntries) };
   }
 
   /** Entries waiting in the open batch. */

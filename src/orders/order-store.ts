@@ -56,21 +56,27 @@ export class OrderStore {
     return `${this.#ns}:incomplete-total`;
   }
 
-  /** Stages the fills in one pipeline; returns the orders touched. */
-  async stage(rows: readonly TradeRow[]): Promise<string[]> {
-    if (rows.length === 0) return [];
-    const now = Date.now();
-    const pipeline = this.#redis.pipeline();
-    const touched = new Set<string>();
+  /**
+   * Stages the fills in one pipeline, three commands per order (not per fill): HSET of all its
+   * fills (a repeated trade id rewrites the same value), EXPIRE, and ZADD NX into `pending`.
+   */
+  async stage(rows: readonly TradeRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const byOrder = new Map<string, string[]>();
     for (const { trade } of rows) {
       const member = orderMemberOf(trade);
-      touched.add(member);
-      pipeline.hsetnx(this.#fills(member), trade.trade_id, encodeFill(trade));
+      let fields = byOrder.get(member);
+      if (fields === undefined) byOrder.set(member, (fields = []));
+      fields.push(trade.trade_id, encodeFill(trade));
+    }
+    const now = Date.now();
+    const pipeline = this.#redis.pipeline();
+    for (const [member, fields] of byOrder) {
+      pipeline.hset(this.#fills(member), ...fields);
       pipeline.expire(this.#fills(member), this.#fillTtlSeconds);
       pipeline.zadd(this.#pending, 'NX', now, member);
     }
     for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
-    return [...touched];
   }
 
   /** Fills seen so far for each order (orders with none are left out). */

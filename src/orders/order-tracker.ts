@@ -3,6 +3,9 @@ import type { TradeRow } from '../sinks/trade-row.js';
 import type { ClickHouseOrderSink } from './clickhouse-order-sink.js';
 import { computeOrder, type OrderRow } from './compute-order.js';
 import type { OrderStore } from './order-store.js';
+import { orderMemberOf } from './staged-fill.js';
+import { compareDecimal } from '../trade/decimal.js';
+import type { Trade } from '../trade/trade-schema.js';
 
 export interface OrderTrackerOptions {
   readonly store: OrderStore;
@@ -12,6 +15,10 @@ export interface OrderTrackerOptions {
   /** Sweep period; also the age after which the sweeper retries commits the batch path missed. */
   readonly sweepIntervalMs: number;
   readonly log: Logger;
+}
+
+function isTerminal(t: Trade): boolean {
+  return t.order_status !== 'partial' || compareDecimal(t.cum_qty, t.order_qty) === 0;
 }
 
 function split(member: string): [string, string] {
@@ -31,6 +38,8 @@ export class OrderTracker {
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
+  readonly #toCommit = new Set<string>();
+  #committing: Promise<void> | undefined;
   /** Orders committed as incomplete by this process (for metrics). */
   incompleteCommitted = 0;
 
@@ -39,10 +48,26 @@ export class OrderTracker {
     this.#log = options.log.child({ component: 'order-tracker' });
   }
 
-  /** Stages the batch's durable fills; commits the orders they complete. Throws only when Redis fails. */
+  /**
+   * Stages the batch's durable fills (awaited: the batch's jobs complete only after this) and
+   * queues the orders they touch for a commit that runs off the critical path — the fills are
+   * already safe in Redis, and the sweep commits whatever a crash or a failed insert left.
+   * Throws only when Redis fails.
+   */
   async afterBatch(rows: readonly TradeRow[]): Promise<void> {
-    const touched = await this.#o.store.stage(rows);
-    if (touched.length > 0) await this.#commit(touched, false);
+    await this.#o.store.stage(rows);
+    // Only a terminal fill can complete an order when fills arrive in order; an order completed
+    // by a late earlier fill is picked up by the sweep instead (one HGETALL per order, not per batch).
+    for (const { trade } of rows) if (isTerminal(trade)) this.#toCommit.add(orderMemberOf(trade));
+    this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
+  }
+
+  async #commitQueued(): Promise<void> {
+    while (this.#toCommit.size > 0) {
+      const members = [...this.#toCommit];
+      this.#toCommit.clear();
+      await this.#commit(members, false).catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order commit failed; the sweep will retry'));
+    }
   }
 
   async #commit(members: readonly string[], timedOut: boolean): Promise<void> {
@@ -98,6 +123,7 @@ export class OrderTracker {
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#committing;
     await this.#sweeping?.catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { WorkerRole } from '../app/run-worker.js';
 import { isMetricsMessage, isReadyMessage, type CollectMetricsMessage, type MetricsJson } from './ipc-messages.js';
+import { WORKER_NODE_ARGS } from '../app/worker-node-args.js';
 
 /** The CLI every worker process runs: `node bin/trade-sync.js worker --role …`. */
 export const CLI_PATH = fileURLToPath(new URL('../../bin/trade-sync.js', import.meta.url));
@@ -55,7 +56,7 @@ export class ManagedProcess {
     this.queue = options.queue;
     this.role = options.role;
     this.generation = options.generation;
-    this.child = spawn(process.execPath, [CLI_PATH, 'worker', '--role', options.role], {
+    this.child = spawn(process.execPath, [...WORKER_NODE_ARGS, CLI_PATH, 'worker', '--role', options.role], {
       env: { ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

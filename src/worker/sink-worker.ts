@@ -48,6 +48,8 @@ export class SinkWorker {
   readonly #batcher: Batcher<DecodedJob>;
   readonly #writer: TradeBatchWriter;
   readonly #orders: OrderTracker | undefined;
+  readonly #config: Config;
+  #rowsPerJob = 1;
   readonly #publisher: DeadLetterPublisher;
   readonly #log: Logger;
   readonly #queue: string;
@@ -61,6 +63,7 @@ export class SinkWorker {
     this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
     this.#writer = deps.writer;
     this.#orders = deps.orders;
+    this.#config = config;
     this.#metrics = deps.metrics;
     this.#publisher = new DeadLetterPublisher(deps.dlq);
     this.#batcher = new Batcher<DecodedJob>(
@@ -77,7 +80,11 @@ export class SinkWorker {
     const keyring = config.keyring;
     this.#worker = new Worker<TradeJobData>(
       this.#queue,
-      (job: Job<TradeJobData>) => this.#batcher.add(decodeJob(keyring, job.id ?? '', job.data, config.maxSchemaVersion)),
+      (job: Job<TradeJobData>) => {
+        const decoded = decodeJob(keyring, job.id ?? '', job.data, config.maxSchemaVersion);
+        this.#adaptConcurrency(decoded);
+        return this.#batcher.add(decoded);
+      },
       {
         connection: deps.connection,
         prefix: config.redis.prefix,
@@ -97,6 +104,22 @@ export class SinkWorker {
   /** Resolves once the worker is connected and taking jobs. */
   async waitUntilReady(): Promise<void> {
     await this.#worker.waitUntilReady();
+  }
+
+  /**
+   * Bounds the rows in flight, not only the jobs: with packed jobs, `concurrency` jobs can hold
+   * hundreds of thousands of trades, whose decoding and encoding would stall the event loop past
+   * the job locks. The worker's effective concurrency follows the observed rows per job so that
+   * about two batches of rows are in flight.
+   */
+  #adaptConcurrency(job: DecodedJob): void {
+    this.#rowsPerJob = 0.99 * this.#rowsPerJob + 0.01 * (job.rows.length + job.rejects.length);
+    const configured = this.#config.worker.concurrency;
+    const wanted = Math.max(1, Math.min(configured, Math.ceil((2 * this.#config.worker.batchMaxRows) / Math.max(1, this.#rowsPerJob))));
+    if (wanted !== this.#worker.concurrency) {
+      this.#worker.concurrency = wanted;
+      this.#batcher.setMaxEntries(Math.ceil(wanted / 2));
+    }
   }
 
   async #flush(jobs: DecodedJob[]): Promise<void> {

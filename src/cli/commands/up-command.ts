@@ -8,6 +8,7 @@ import { ensureClickHouse, ensureRedis } from '../../app/ensure-services.js';
 import { readStatus } from '../../app/read-status.js';
 import { environmentWith, loadConfig } from '../../config/index.js';
 import { runDemo } from '../../demo/run-demo.js';
+import { WORKER_NODE_ARGS } from '../../app/worker-node-args.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { devCertificate } from '../../local/dev-certificate.js';
 import { Releasers } from '../../lifecycle/releasers.js';
@@ -87,7 +88,7 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
         const cliPath = process.argv[1] ?? 'bin/trade-sync.js';
         for (let i = 1; i <= options.workers; i++) {
           const out = openSync(join(logDir, `worker-${i}.log`), 'a');
-          const child = spawn(process.execPath, [cliPath, 'worker'], { env: environmentWith(extraEnv), stdio: ['ignore', out, out] });
+          const child = spawn(process.execPath, [...WORKER_NODE_ARGS, cliPath, 'worker'], { env: environmentWith(extraEnv), stdio: ['ignore', out, out] });
           releasers.add(`worker-${i}`, child, stopChild);
         }
         print(`workers     ${options.workers} processes, logs in ${logDir}`);
