@@ -113,7 +113,9 @@ export class SinkWorker {
    * about two batches of rows are in flight.
    */
   #adaptConcurrency(job: DecodedJob): void {
-    this.#rowsPerJob = 0.99 * this.#rowsPerJob + 0.01 * (job.rows.length + job.rejects.length);
+    const rows = job.rows.length + job.rejects.length;
+    // Up at once (a burst of packed jobs must not overfill memory), down slowly.
+    this.#rowsPerJob = Math.max(rows, 0.99 * this.#rowsPerJob + 0.01 * rows);
     const configured = this.#config.worker.concurrency;
     const wanted = Math.max(1, Math.min(configured, Math.ceil((2 * this.#config.worker.batchMaxRows) / Math.max(1, this.#rowsPerJob))));
     if (wanted !== this.#worker.concurrency) {
