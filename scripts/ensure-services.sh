@@ -11,6 +11,8 @@ apt_install() {
 
 command -v clickhouse-server >/dev/null || [ -x /usr/sbin/clickhouse-server ] || apt_install clickhouse-server clickhouse-client
 command -v redis-server >/dev/null || apt_install redis-server
+command -v curl >/dev/null || apt_install curl
+command -v openssl >/dev/null || apt_install openssl
 # promtool (alert-rule tests) and Chromium (browser tests of the dashboard, driven by playwright-core).
 command -v promtool >/dev/null || apt_install --no-install-recommends prometheus
 [ -x /usr/bin/chromium ] || apt_install chromium
