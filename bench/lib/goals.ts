@@ -7,7 +7,7 @@ export interface Goal {
   readonly value: number | undefined;
   readonly op: '>=' | '<=';
   readonly target: number;
-  readonly unit: '' | '×' | 'trades/s' | 'ms' | 'MiB';
+  readonly unit: '' | '×' | 'trades/s' | 'rows/s' | 'ms' | 'MiB';
   /** Why there is no value (a scenario left out with --only, or failed). */
   readonly missing?: string;
   readonly met: boolean | undefined;
@@ -68,6 +68,12 @@ export function evaluateGoals(results: readonly ScenarioResult[]): Goal[] {
     goals.push(
       goal(lookup, why, { scenario: 'latency', label: 'p99', op: '<=', target: 300, unit: 'ms', figureKey: 'p99', needs: [['latency', 'p99']], compute: first }),
       goal(lookup, why, { scenario: 'latency', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['latency', 'rss']], compute: first }),
+    );
+  }
+  if (ran('spill')) {
+    goals.push(
+      goal(lookup, why, { scenario: 'spill', label: 'spill write', op: '>=', target: 100_000, unit: 'rows/s', figureKey: 'write', needs: [['spill', 'write']], compute: first }),
+      goal(lookup, why, { scenario: 'spill', label: 'spill replay', op: '>=', target: 100_000, unit: 'rows/s', figureKey: 'replay', needs: [['spill', 'replay']], compute: first }),
     );
   }
   return goals;
