@@ -11,6 +11,7 @@ import { runDemo } from '../../demo/run-demo.js';
 import { WORKER_NODE_ARGS } from '../../app/worker-node-args.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { devCertificate } from '../../local/dev-certificate.js';
+import { devHmacKey } from '../../local/dev-hmac-key.js';
 import { Releasers } from '../../lifecycle/releasers.js';
 import { TradeProducer } from '../../producer/trade-producer.js';
 import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
@@ -52,8 +53,8 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
       mkdirSync(logDir, { recursive: true });
       const extraEnv: Record<string, string> = {};
       if (base.config.keyring.size === 0) {
-        extraEnv.TRADE_SYNC_HMAC_KEYS = `dev:${randomBytes(32).toString('base64url')}`;
-        base.print('no TRADE_SYNC_HMAC_KEYS set: using a random development key for this run');
+        extraEnv.TRADE_SYNC_HMAC_KEYS = devHmacKey(stateDir);
+        base.print(`no TRADE_SYNC_HMAC_KEYS set: using the development key in ${join(stateDir, 'dev-hmac-keys')}`);
       }
       let devPassword: string | undefined;
       if (base.config.dashboard.users.length === 0) {
