@@ -5,9 +5,8 @@ import { SpillError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import { meteredSink } from '../metrics/metered-sink.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import { ClickHouseTradeSink } from '../sinks/clickhouse/clickhouse-trade-sink.js';
-import { createClickHouseClient } from '../sinks/clickhouse/create-clickhouse-client.js';
-import { FailoverSink } from '../sinks/failover-sink.js';
+import type { FailoverSink } from '../sinks/failover-sink.js';
+import { createWriterSink } from './create-writer-sink.js';
 import { circuitName, createInsertCircuit } from '../sinks/insert-circuit.js';
 import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
 import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
@@ -28,17 +27,9 @@ export interface SinkStack {
   close(): Promise<void>;
 }
 
-async function ping(client: ClickHouseClient): Promise<boolean> {
-  return (await client.ping().catch(() => ({ success: false }))).success;
-}
-
 /** Builds the sink side from config; the spill file is integrity-checked (and quarantined if corrupt). */
 export async function buildSinkStack(config: Config, log: Logger, metrics?: WorkerMetrics): Promise<SinkStack> {
-  const clients = config.clickhouse.urls.map((url) => createClickHouseClient(config, 'writer', url));
-  const sink = new FailoverSink(
-    clients.map((client, i) => ({ url: config.clickhouse.urls[i] as string, sink: new ClickHouseTradeSink(client, config.clickhouse.database), ping: () => ping(client) })),
-    log,
-  );
+  const { clients, sink, anyNodeAnswers } = createWriterSink(config, log);
   const circuit = createInsertCircuit(config.circuit);
   const circuitLog = log.child({ component: 'circuit' });
   circuit.onStateChange((state) => circuitLog.warn({ circuit: circuitName(state) }, `clickhouse circuit ${circuitName(state)}`));
@@ -79,7 +70,7 @@ export async function buildSinkStack(config: Config, log: Logger, metrics?: Work
     writer,
     directory,
     spillFile,
-    healthy: async () => (await Promise.all(clients.map(ping))).some(Boolean),
+    healthy: anyNodeAnswers,
     close: async () => {
       if (spillFile !== undefined && directory !== undefined) {
         const left = await spillFile.count().catch(() => -1);

@@ -1,11 +1,9 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection } from '../../../queues/index.js';
+import { createWriterSink } from '../../app/create-writer-sink.js';
 import { spillReplayInsert } from '../../app/spill-replay-insert.js';
 import { ClickHouseError } from '../../errors/index.js';
-import { ClickHouseTradeSink } from '../../sinks/clickhouse/clickhouse-trade-sink.js';
-import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
-import { FailoverSink } from '../../sinks/failover-sink.js';
 import { withAttachedSpills } from '../../spill/attached-spills.js';
 import { SpillDirectory } from '../../spill/spill-directory.js';
 import { SpillReplayer } from '../../spill/spill-replayer.js';
@@ -27,16 +25,12 @@ export function registerDrainCommand(program: Command, context: () => CliContext
           return 0;
         },
       );
-      const clients = config.clickhouse.urls.map((url) => createClickHouseClient(config, 'writer', url));
-      const sink = new FailoverSink(
-        clients.map((client, i) => ({ url: config.clickhouse.urls[i] as string, sink: new ClickHouseTradeSink(client, config.clickhouse.database), ping: async () => (await client.ping()).success })),
-        log,
-      );
+      const { sink, anyNodeAnswers } = createWriterSink(config, log);
       const connection = createRedisConnection(config, 'producer');
       const dlq = createDeadLetterQueue(config, connection);
       const bar = new SingleBar({ format: 'drain [{bar}] {value}/{total} rows', hideCursor: true }, Presets.shades_classic);
       try {
-        if (!(await Promise.all(clients.map(async (c) => (await c.ping()).success))).some(Boolean)) {
+        if (!(await anyNodeAnswers())) {
           throw new ClickHouseError('CLICKHOUSE_UNAVAILABLE', `no ClickHouse node answers (${config.clickhouse.urls.join(', ')}); the spill is kept`);
         }
         bar.start(total, 0);
