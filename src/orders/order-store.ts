@@ -2,6 +2,22 @@ import type { Redis, Result } from 'ioredis';
 import type { TradeRow } from '../sinks/trade-row.js';
 import { decodeFill, encodeFill, orderMemberOf, type StagedFill } from './staged-fill.js';
 
+/**
+ * Stages a whole batch in one call: ARGV = now, ttl, then per order: member, fill count, and
+ * that many (trade id, encoded fill) pairs. HSET rewrites a repeated trade id with the same value.
+ */
+const STAGE_BATCH = `
+local now, ttl, i = ARGV[1], ARGV[2], 3
+while i <= #ARGV do
+  local member, n = ARGV[i], tonumber(ARGV[i + 1])
+  local key = KEYS[1] .. member
+  redis.call('HSET', key, unpack(ARGV, i + 2, i + 1 + 2 * n))
+  redis.call('EXPIRE', key, ttl)
+  redis.call('ZADD', KEYS[2], 'NX', now, member)
+  i = i + 2 + 2 * n
+end
+return 1`;
+
 /** An order was committed as incomplete: out of `pending`, into `incomplete`, counted once; fills kept for a late final fill. */
 const MARK_INCOMPLETE = `
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
@@ -13,6 +29,7 @@ return 1`;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     tsOrderMarkIncomplete(pending: string, incomplete: string, total: string, member: string, now: number): Result<number, Context>;
+    tsOrderStageBatch(fillsPrefix: string, pending: string, ...args: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -34,7 +51,10 @@ export class OrderStore {
   readonly #fillTtlSeconds: number;
 
   constructor(redis: Redis, options: OrderStoreOptions) {
-    if (!Object.hasOwn(redis, 'tsOrderMarkIncomplete')) redis.defineCommand('tsOrderMarkIncomplete', { numberOfKeys: 3, lua: MARK_INCOMPLETE });
+    if (!Object.hasOwn(redis, 'tsOrderMarkIncomplete')) {
+      redis.defineCommand('tsOrderMarkIncomplete', { numberOfKeys: 3, lua: MARK_INCOMPLETE });
+      redis.defineCommand('tsOrderStageBatch', { numberOfKeys: 2, lua: STAGE_BATCH });
+    }
     this.#redis = redis;
     this.#ns = options.namespace;
     this.#fillTtlSeconds = options.fillTtlSeconds;
@@ -57,8 +77,8 @@ export class OrderStore {
   }
 
   /**
-   * Stages the fills in one pipeline, three commands per order (not per fill): HSET of all its
-   * fills (a repeated trade id rewrites the same value), EXPIRE, and ZADD NX into `pending`.
+   * Stages the fills with one script call per chunk of orders (HSET of each order's fills — a
+   * repeated trade id rewrites the same value — EXPIRE, and ZADD NX into `pending`).
    */
   async stage(rows: readonly TradeRow[]): Promise<void> {
     if (rows.length === 0) return;
@@ -70,13 +90,16 @@ export class OrderStore {
       fields.push(trade.trade_id, encodeFill(trade));
     }
     const now = Date.now();
-    const pipeline = this.#redis.pipeline();
+    let args: (string | number)[] = [];
+    const flush = async () => {
+      if (args.length > 0) await this.#redis.tsOrderStageBatch(`${this.#ns}:fills:`, this.#pending, now, this.#fillTtlSeconds, ...args);
+      args = [];
+    };
     for (const [member, fields] of byOrder) {
-      pipeline.hset(this.#fills(member), ...fields);
-      pipeline.expire(this.#fills(member), this.#fillTtlSeconds);
-      pipeline.zadd(this.#pending, 'NX', now, member);
+      args.push(member, fields.length / 2, ...fields);
+      if (args.length >= 4_000) await flush(); // keep each script call short: Redis runs it atomically
     }
-    for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+    await flush();
   }
 
   /** Fills seen so far for each order (orders with none are left out). */
