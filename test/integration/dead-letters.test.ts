@@ -1,49 +1,40 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Job } from 'bullmq';
 import type { DeadLetter } from '../../queues/index.js';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import type { RunningWorker } from '../../src/app/run-worker.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
-import { TradeProducer } from '../../src/producer/trade-producer.js';
+import type { TradeProducer } from '../../src/producer/trade-producer.js';
 import { ClickHouseTradeSink } from '../../src/sinks/clickhouse/clickhouse-trade-sink.js';
 import { MIGRATIONS } from '../../src/sinks/clickhouse/migrations.js';
 import { detectServerFeatures } from '../../src/sinks/clickhouse/server-features.js';
 import { insertRetryPolicy } from '../../src/sinks/insert-retry-policy.js';
 import { TradeBatchWriter } from '../../src/sinks/trade-batch-writer.js';
 import { signTrade } from '../../src/trade/signing.js';
-import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
+import { queryText } from '../helpers/clickhouse-helpers.js';
 import { handSign } from '../helpers/hand-sign.js';
 import { makeTradeRow } from '../helpers/make-trade-row.js';
-import { testQueues, type TestQueues } from '../helpers/queue-helpers.js';
-import { testConfig } from '../helpers/test-env.js';
+import type { TestQueues } from '../helpers/queue-helpers.js';
+import { startInProcessPipeline, type InProcessPipeline } from '../helpers/in-process-pipeline.js';
 import { testSecret } from '../helpers/test-secret.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { waitForDrained } from '../helpers/wait-for-drained.js';
 
+let pipeline: InProcessPipeline;
 let config: Config;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let db: InProcessPipeline['db'];
 let queues: TestQueues;
 let worker: RunningWorker;
 let producer: TradeProducer;
 
 before(async () => {
-  config = testConfig();
-  db = await migratedDatabase(config);
-  queues = testQueues(config);
-  worker = await runWorker(config, createLogger('silent'));
-  producer = new TradeProducer(config);
+  pipeline = await startInProcessPipeline();
+  ({ config, db, queues, worker, producer } = pipeline);
 });
 
-after(async () => {
-  await producer.close();
-  await worker.stop();
-  await queues.cleanup();
-  await db.drop();
-  rmSync(config.spill.dir, { recursive: true, force: true });
-});
+after(() => pipeline.stop());
 
 /** Parked dead letters whose source job is one of `jobIds` (other tests' letters are ignored). */
 async function lettersFrom(jobIds: readonly string[]): Promise<Job<DeadLetter>[]> {

@@ -1,40 +1,30 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import type { RunningWorker } from '../../src/app/run-worker.js';
 import { createOrderStore } from '../../src/app/create-order-tracker.js';
 import type { Config } from '../../src/config/index.js';
 import { seededRandom } from '../../src/demo/seeded-random.js';
-import { createLogger } from '../../src/logger.js';
-import { TradeProducer } from '../../src/producer/trade-producer.js';
+import type { TradeProducer } from '../../src/producer/trade-producer.js';
 import { normalizeDecimal } from '../../src/trade/decimal.js';
-import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
+import { queryText } from '../helpers/clickhouse-helpers.js';
 import { makeOrders } from '../helpers/order-fixtures.js';
-import { testQueues, type TestQueues } from '../helpers/queue-helpers.js';
-import { testConfig, testEnv } from '../helpers/test-env.js';
+import type { TestQueues } from '../helpers/queue-helpers.js';
+import { startInProcessPipeline, type InProcessPipeline } from '../helpers/in-process-pipeline.js';
 import { waitFor } from '../helpers/wait-for.js';
 
+let pipeline: InProcessPipeline;
 let config: Config;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let db: InProcessPipeline['db'];
 let queues: TestQueues;
 let worker: RunningWorker;
 let producer: TradeProducer;
 
 before(async () => {
-  config = testConfig(testEnv({ TRADE_SYNC_ORDER_TIMEOUT_MS: '1500', TRADE_SYNC_ORDER_SWEEP_MS: '200' }));
-  db = await migratedDatabase(config);
-  queues = testQueues(config);
-  worker = await runWorker(config, createLogger('silent'));
-  producer = new TradeProducer(config);
+  pipeline = await startInProcessPipeline({ TRADE_SYNC_ORDER_TIMEOUT_MS: '1500', TRADE_SYNC_ORDER_SWEEP_MS: '200' });
+  ({ config, db, queues, worker, producer } = pipeline);
 });
 
-after(async () => {
-  await producer.close();
-  await worker.stop();
-  await queues.cleanup();
-  await db.drop();
-  rmSync(config.spill.dir, { recursive: true, force: true });
-});
+after(() => pipeline.stop());
 
 const orderRow = async (orderId: string) =>
   (await queryText(db.client, `SELECT status, fill_count, filled_qty FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = '${orderId}'`))[0];

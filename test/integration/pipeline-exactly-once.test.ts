@@ -1,38 +1,28 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import type { RunningWorker } from '../../src/app/run-worker.js';
 import type { Config } from '../../src/config/index.js';
-import { createLogger } from '../../src/logger.js';
-import { TradeProducer } from '../../src/producer/trade-producer.js';
+import type { TradeProducer } from '../../src/producer/trade-producer.js';
 import { normalizeDecimal } from '../../src/trade/decimal.js';
-import { countPhysicalRows, countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
-import { testQueues, type TestQueues } from '../helpers/queue-helpers.js';
-import { testConfig } from '../helpers/test-env.js';
+import { countPhysicalRows, countTrades, queryText } from '../helpers/clickhouse-helpers.js';
+import type { TestQueues } from '../helpers/queue-helpers.js';
+import { startInProcessPipeline, type InProcessPipeline } from '../helpers/in-process-pipeline.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';
 
+let pipeline: InProcessPipeline;
 let config: Config;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let db: InProcessPipeline['db'];
 let queues: TestQueues;
 let worker: RunningWorker;
 let producer: TradeProducer;
 
 before(async () => {
-  config = testConfig();
-  db = await migratedDatabase(config);
-  queues = testQueues(config);
-  worker = await runWorker(config, createLogger('silent'));
-  producer = new TradeProducer(config);
+  pipeline = await startInProcessPipeline();
+  ({ config, db, queues, worker, producer } = pipeline);
 });
 
-after(async () => {
-  await producer.close();
-  await worker.stop();
-  await queues.cleanup();
-  await db.drop();
-  rmSync(config.spill.dir, { recursive: true, force: true });
-});
+after(() => pipeline.stop());
 
 test('N published trades become exactly N rows, every decimal and ts_ns exact', async () => {
   const trades = Array.from({ length: 2_000 }, (_, i) =>
