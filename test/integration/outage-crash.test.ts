@@ -4,17 +4,18 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
+import { assertExactlyOnce } from '../helpers/assert-exactly-once.js';
+import { spillRowCount } from '../helpers/spill-row-count.js';
+import { waitForDrained } from '../helpers/wait-for-drained.js';
 import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
 import { privateClickHouse } from '../helpers/private-clickhouse.js';
 import { testQueues } from '../helpers/queue-helpers.js';
 import { runCli, spawnCli, type CliProcess } from '../helpers/spawn-cli.js';
-import { spillRowCount } from '../helpers/spill-row-count.js';
 import { testConfig, testEnv } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { tradeStream } from '../helpers/trade-stream.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { waitForDrained } from '../helpers/wait-for-drained.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The worker's JSON log lines. */
@@ -59,16 +60,7 @@ async function outage(t: TestContext, overrides: Record<string, string> = {}) {
     },
     /** Every one of `published` trades exactly once, queue drained, spill and DLQ empty. */
     async assertExactlyOnce(published: number, worker: CliProcess) {
-      await waitFor(count, (n) => n >= published, 60_000, `${published} trades in ClickHouse (worker output: ${worker.output().slice(-2_000)})`);
-      await waitForDrained(queues.trades);
-      const [[final, distinct] = []] = await queryText(
-        db.client,
-        `SELECT (SELECT count() FROM ${database}.trades FINAL), (SELECT count(DISTINCT trade_id) FROM ${database}.trades)`,
-      );
-      assert.equal(Number(final), published, 'count() FINAL equals the trades published');
-      assert.equal(Number(distinct), published, 'count(DISTINCT trade_id) equals the trades published');
-      assert.equal(await waitFor(() => spillRowCount(env), (n) => n === 0, 20_000, 'spill empty'), 0);
-      assert.deepEqual(await queues.dlq.getJobCounts('wait', 'completed', 'failed'), { wait: 0, completed: 0, failed: 0 });
+      await assertExactlyOnce({ client: db.client, database, queues, env, published, count, worker });
     },
   };
 }

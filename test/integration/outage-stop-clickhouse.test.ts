@@ -3,16 +3,15 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { readWorkerHeartbeats } from '../../src/worker/worker-heartbeat.js';
+import { assertExactlyOnce } from '../helpers/assert-exactly-once.js';
 import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
 import { privateClickHouse } from '../helpers/private-clickhouse.js';
 import { testQueues } from '../helpers/queue-helpers.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
-import { spillRowCount } from '../helpers/spill-row-count.js';
 import { testConfig, testEnv } from '../helpers/test-env.js';
 import { tradeStream } from '../helpers/trade-stream.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { waitForDrained } from '../helpers/wait-for-drained.js';
 
 const OUTAGE_MS = 20_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,16 +71,7 @@ test('ClickHouse stopped for 20 s mid-stream: every trade lands exactly once, re
   await sleep(backAt + 3_000 - Date.now());
   const published = await stream.stop();
 
-  await waitFor(() => count(), (n) => n >= published, 60_000, `${published} trades in ClickHouse (worker output: ${worker.output().slice(-2_000)})`);
-  await waitForDrained(queues.trades);
-  const [[final, distinct] = []] = await queryText(
-    db.client,
-    `SELECT (SELECT count() FROM ${database}.trades FINAL), (SELECT count(DISTINCT trade_id) FROM ${database}.trades)`,
-  );
-  assert.equal(Number(final), published, 'count() FINAL equals the trades published');
-  assert.equal(Number(distinct), published, 'count(DISTINCT trade_id) equals the trades published');
-  assert.equal(await waitFor(() => spillRowCount(env), (n) => n === 0, 20_000, 'spill empty'), 0);
-  assert.deepEqual(await queues.dlq.getJobCounts('wait', 'active', 'delayed', 'completed', 'failed'), { wait: 0, active: 0, delayed: 0, completed: 0, failed: 0 });
+  await assertExactlyOnce({ client: db.client, database, queues, env, published, count: () => count(), worker });
   assert.equal(worker.child.exitCode, null, 'the worker process kept running through the outage');
 
   const outageTrades = await count("account = 'OUTAGE'");
