@@ -2,7 +2,7 @@
 export { loadConfig, requireKeys, Keyring, type Config } from './config/index.js';
 export * from './errors/index.js';
 export { TradeProducer, type PublishOptions, type PublishResult } from './producer/trade-producer.js';
-export { tradeSchema, TRADE_SCHEMA_VERSION, type Trade } from './trade/trade-schema.js';
+export { tradeSchemaV1, tradeSchemaV2, tradeSchemaFor, TRADE_SCHEMA_VERSION, TRADE_SCHEMA_VERSIONS, type Trade, type TradeV1, type TradeV2 } from './trade/trade-schema.js';
 export { parseTrade } from './trade/parse-trade.js';
 export { signTrade, verifyEnvelope, canonicalBytes } from './trade/signing.js';
 export { openEnvelope } from './trade/open-envelope.js';

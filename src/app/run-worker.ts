@@ -13,6 +13,7 @@ import { SpillReplayer } from '../spill/spill-replayer.js';
 import { SinkWorker } from '../worker/sink-worker.js';
 import { WorkerHeartbeat } from '../worker/worker-heartbeat.js';
 import { buildSinkStack, type SinkStack } from './build-sink-stack.js';
+import { pingNode } from './create-writer-sink.js';
 import { spillReplayInsert } from './spill-replay-insert.js';
 import { createOrderTracker } from './create-order-tracker.js';
 
@@ -33,7 +34,7 @@ export interface RunningWorker {
 /** Refuses a schema mismatch on the first node that answers; when none answers, starts anyway (spilling). */
 async function checkSchemaAtStart(stack: SinkStack, config: Config, log: Logger): Promise<void> {
   for (const client of stack.clients) {
-    if (!(await client.ping().catch(() => ({ success: false }))).success) continue;
+    if (!(await pingNode(client))) continue;
     await assertSchemaVersion(client, config.clickhouse.database);
     return;
   }

@@ -1,5 +1,5 @@
 import { divRoundHalfEven, fromScaled, SCALE, rescale, toScaled } from './scaled-decimal.js';
-import type { StagedFill } from './staged-fill.js';
+import { isTerminalFill, type StagedFill } from './staged-fill.js';
 
 /** One row of the orders table. Decimals are exact strings. */
 export interface OrderRow {
@@ -45,8 +45,7 @@ export function computeOrder(account: string, orderId: string, fills: readonly S
     const ts = BigInt(f.tsNs);
     if (ts < firstTs) firstTs = ts;
     if (ts > lastTs) lastTs = ts;
-    const isTerminal = f.status !== 'partial' || toScaled(f.cumQty) === toScaled(f.orderQty);
-    if (isTerminal && (terminal === undefined || toScaled(f.cumQty) > toScaled(terminal.cumQty))) terminal = f;
+    if (isTerminalFill(f.status, f.cumQty, f.orderQty) && (terminal === undefined || toScaled(f.cumQty) > toScaled(terminal.cumQty))) terminal = f;
   }
   const complete = terminal !== undefined && filled === toScaled(terminal.cumQty);
   if (!complete && !force) return undefined;

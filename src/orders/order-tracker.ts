@@ -3,9 +3,7 @@ import type { TradeRow } from '../sinks/trade-row.js';
 import type { ClickHouseOrderSink } from './clickhouse-order-sink.js';
 import { computeOrder, type OrderRow } from './compute-order.js';
 import type { OrderStore } from './order-store.js';
-import { orderMemberOf } from './staged-fill.js';
-import { compareDecimal } from '../trade/decimal.js';
-import type { Trade } from '../trade/trade-schema.js';
+import { isTerminalFill, orderMemberOf } from './staged-fill.js';
 
 export interface OrderTrackerOptions {
   readonly store: OrderStore;
@@ -15,10 +13,6 @@ export interface OrderTrackerOptions {
   /** Sweep period; also the age after which the sweeper retries commits the batch path missed. */
   readonly sweepIntervalMs: number;
   readonly log: Logger;
-}
-
-function isTerminal(t: Trade): boolean {
-  return t.order_status !== 'partial' || compareDecimal(t.cum_qty, t.order_qty) === 0;
 }
 
 function split(member: string): [string, string] {
@@ -58,7 +52,7 @@ export class OrderTracker {
     await this.#o.store.stage(rows);
     // Only a terminal fill can complete an order when fills arrive in order; an order completed
     // by a late earlier fill is picked up by the sweep instead (one HGETALL per order, not per batch).
-    for (const { trade } of rows) if (isTerminal(trade)) this.#toCommit.add(orderMemberOf(trade));
+    for (const { trade } of rows) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
     this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
   }
 

@@ -51,6 +51,3 @@ export type Trade = TradeV1 | TradeV2;
 export function tradeSchemaFor(version: unknown): typeof tradeSchemaV1 | typeof tradeSchemaV2 | undefined {
   return version === 1 ? tradeSchemaV1 : version === 2 ? tradeSchemaV2 : undefined;
 }
-
-/** @deprecated alias of tradeSchemaV1, kept for library users of the first release. */
-export const tradeSchema = tradeSchemaV1;
