@@ -12,7 +12,9 @@ export function formatValue(value: number | undefined, unit: string): string {
     case 'MiB':
       return `${value.toFixed(0)} MiB`;
     case 'MiB/s':
-      return `${value.toFixed(1)} MiB/s`;
+    case 'µs/trade':
+    case 'µs/job':
+      return `${value.toFixed(1)} ${unit}`;
     case '':
       return value.toFixed(2);
     case '×':

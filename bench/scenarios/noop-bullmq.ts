@@ -1,4 +1,5 @@
 import { benchEnv } from '../lib/bench-env.js';
+import { startCpuMeter } from '../lib/cpu-meter.js';
 import { reportDrain, waitQueueEmpty } from '../lib/drain.js';
 import { failedJobs } from '../lib/queue-counts.js';
 import type { Scenario } from '../lib/report.js';
@@ -27,11 +28,13 @@ export const noopBullmq: Scenario = {
       const worker = await startBenchChild('noop-worker', { label: this.name, env, cpuProfDir: options.cpuProfDir });
       report.mark('start worker');
       try {
+        const cpu = startCpuMeter(worker.pid);
         const started = performance.now();
         await r.trades.resume();
         const drain = await waitQueueEmpty(r, worker, fill.jobs, `${this.name}: draining`, options.maxWaitS * 1000);
         report.mark('drain');
         reportDrain(report, drain, started, fill.jobs, { key: 'rate', label: `drain ${fill.jobs.toLocaleString('en-US')} one-trade jobs (c=${config.worker.concurrency})`, unit: 'jobs/s', timeoutS: options.maxWaitS });
+        cpu(report, fill.jobs, 'job');
         reportRss(report, worker);
       } finally {
         const code = await worker.stop(report.problems.length > 0 ? STUCK_STOP_MS : undefined);

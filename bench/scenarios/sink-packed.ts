@@ -1,4 +1,5 @@
 import { benchEnv } from '../lib/bench-env.js';
+import { startCpuMeter } from '../lib/cpu-meter.js';
 import { reportDrain, waitRowsInserted } from '../lib/drain.js';
 import type { Scenario } from '../lib/report.js';
 import { withResources } from '../lib/resources.js';
@@ -23,11 +24,13 @@ export const sinkPacked: Scenario = {
       const worker = await startTradeSyncWorker({ label: this.name, env, cpuProfDir: options.cpuProfDir });
       report.mark('start worker');
       try {
+        const cpu = startCpuMeter(worker.pid);
         const started = performance.now();
         await r.trades.resume();
         const drain = await waitRowsInserted(r, worker, n, `${this.name}: draining`, options.maxWaitS * 1000);
         report.mark('drain');
         reportDrain(report, drain, started, n, { key: 'rate', label: `drain ${n.toLocaleString('en-US')} trades in ${fill.jobs.toLocaleString('en-US')} jobs of ${options.packSize}`, unit: 'trades/s', timeoutS: options.maxWaitS });
+        cpu(report, n, 'trade');
         reportRss(report, worker);
       } finally {
         const code = await worker.stop(report.problems.length > 0 ? STUCK_STOP_MS : undefined);
