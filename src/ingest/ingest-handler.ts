@@ -3,7 +3,8 @@ import type { Keyring } from '../config/keyring.js';
 import { IngestError, SignatureError, TradeSyncError, TradeValidationError, type ErrorCode } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import { parseTrade } from '../trade/parse-trade.js';
-import { signedEnvelopeSchema, type SignedEnvelope } from '../trade/signed-envelope.js';
+import { parseEnvelope } from '../trade/parse-envelope.js';
+import type { SignedEnvelope } from '../trade/signed-envelope.js';
 import { verifyEnvelope } from '../trade/signing.js';
 import type { Trade } from '../trade/trade-schema.js';
 import type { BackpressureGate } from './backpressure-gate.js';
@@ -103,12 +104,13 @@ export class IngestHandler {
   /** Envelope shape, client policy, signature, replay window, then the trade itself. */
   #verify(index: number, value: unknown, kids: ReadonlySet<string> | 'any', nowMs: number): VerifiedTrade | TradeResult {
     const label = labelOf(value);
-    const shape = signedEnvelopeSchema.safeParse(value);
-    if (!shape.success) {
-      const issue = shape.error.issues[0];
-      return reject(index, label, 400, 'ENVELOPE_INVALID', `${issue?.path.join('.') || 'envelope'}: ${issue?.message ?? 'invalid'}`);
+    let envelope: SignedEnvelope;
+    try {
+      envelope = parseEnvelope(value);
+    } catch (err) {
+      if (err instanceof SignatureError) return reject(index, label, 400, err.code, err.message);
+      throw err;
     }
-    const envelope = shape.data;
     if (kids !== 'any' && !kids.has(envelope.kid)) {
       return reject(index, label, 403, 'INGEST_CLIENT_NOT_ALLOWED', `this client certificate may not sign with key id "${envelope.kid}"`);
     }

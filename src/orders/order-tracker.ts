@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
 import type { ClickHouseOrderSink } from './clickhouse-order-sink.js';
+import { completeInBatch } from './complete-in-batch.js';
 import { computeOrder, type OrderRow } from './compute-order.js';
 import type { OrderStore } from './order-store.js';
 import { isTerminalFill, orderMemberOf } from './staged-fill.js';
@@ -36,6 +37,8 @@ export class OrderTracker {
   #committing: Promise<void> | undefined;
   /** Orders committed as incomplete by this process (for metrics). */
   incompleteCommitted = 0;
+  /** Orders written straight from one batch, without staging (for tests and metrics). */
+  committedInBatch = 0;
 
   constructor(options: OrderTrackerOptions) {
     this.#o = options;
@@ -43,16 +46,28 @@ export class OrderTracker {
   }
 
   /**
-   * Stages the batch's durable fills (awaited: the batch's jobs complete only after this) and
-   * queues the orders they touch for a commit that runs off the critical path — the fills are
-   * already safe in Redis, and the sweep commits whatever a crash or a failed insert left.
-   * Throws only when Redis fails.
+   * Called with each batch's durable fills before the batch's jobs complete. Orders whose fills
+   * are all in the batch are written at once, in one insert (when the batch itself reached
+   * ClickHouse); the other fills are staged in Redis, and the orders they end are queued for a
+   * commit off the critical path — the fills are safe in Redis, and the sweep commits whatever a
+   * crash or a failed insert left. Throws only when Redis fails.
    */
-  async afterBatch(rows: readonly TradeRow[]): Promise<void> {
-    await this.#o.store.stage(rows);
+  async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
+    const { complete, open } = clickHouseUp ? completeInBatch(rows) : { complete: [], open: rows };
+    let toStage = open;
+    if (complete.length > 0) {
+      try {
+        await this.#o.sink.insert(complete.map((c) => c.row));
+        this.committedInBatch += complete.length;
+      } catch (err) {
+        this.#log.warn({ orders: complete.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; staging the fills for the sweep');
+        toStage = rows;
+      }
+    }
+    await this.#o.store.stage(toStage);
     // Only a terminal fill can complete an order when fills arrive in order; an order completed
     // by a late earlier fill is picked up by the sweep instead (one HGETALL per order, not per batch).
-    for (const { trade } of rows) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
+    for (const { trade } of toStage) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
     this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
   }
 

@@ -14,14 +14,22 @@ export function normalizeDecimal(value: string): string {
   return trimmed.endsWith('.') ? trimmed.slice(0, -1) : trimmed;
 }
 
-/** Compares two decimal strings that match DECIMAL_PATTERN: -1, 0 or 1. */
+/** Compares two decimal strings that match DECIMAL_PATTERN: -1, 0 or 1. Allocates nothing (hot path). */
 export function compareDecimal(a: string, b: string): number {
-  const [ai = '0', af = ''] = a.split('.');
-  const [bi = '0', bf = ''] = b.split('.');
-  if (ai.length !== bi.length) return ai.length < bi.length ? -1 : 1;
-  if (ai !== bi) return ai < bi ? -1 : 1;
-  const width = Math.max(af.length, bf.length);
-  const fa = af.padEnd(width, '0');
-  const fb = bf.padEnd(width, '0');
-  return fa === fb ? 0 : fa < fb ? -1 : 1;
+  const aDot = a.indexOf('.');
+  const bDot = b.indexOf('.');
+  const aInt = aDot < 0 ? a.length : aDot;
+  const bInt = bDot < 0 ? b.length : bDot;
+  if (aInt !== bInt) return aInt < bInt ? -1 : 1; // no leading zeros: a longer integer part is larger
+  for (let i = 0; i < aInt; i++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  const aFrac = aDot < 0 ? 0 : a.length - aDot - 1;
+  const bFrac = bDot < 0 ? 0 : b.length - bDot - 1;
+  for (let i = 0, n = Math.max(aFrac, bFrac); i < n; i++) {
+    const d = (i < aFrac ? a.charCodeAt(aDot + 1 + i) : 48) - (i < bFrac ? b.charCodeAt(bDot + 1 + i) : 48);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
 }

@@ -1,4 +1,5 @@
 import { TradeValidationError, type FieldIssue } from '../errors/index.js';
+import { passesTradeSchema } from './trade-fast-check.js';
 import { TRADE_SCHEMA_VERSIONS, tradeSchemaFor, type Trade } from './trade-schema.js';
 
 /**
@@ -7,6 +8,8 @@ import { TRADE_SCHEMA_VERSIONS, tradeSchemaFor, type Trade } from './trade-schem
  * TRADE_SCHEMA_UNSUPPORTED for a numeric schema_version this code does not know (so a newer
  * producer's message is dead-lettered, never mangled, and can be redriven after an upgrade).
  * `maxVersion` lets a deployment refuse versions newer than its fleet has rolled out.
+ * A valid trade is returned as given (the schemas are strict, so zod's copy would be equal);
+ * only an invalid one pays for a zod parse, which names every bad field.
  */
 export function parseTrade(input: unknown, maxVersion: number = TRADE_SCHEMA_VERSIONS[TRADE_SCHEMA_VERSIONS.length - 1] ?? 1): Trade {
   const version = (input as { schema_version?: unknown } | null)?.schema_version;
@@ -17,6 +20,7 @@ export function parseTrade(input: unknown, maxVersion: number = TRADE_SCHEMA_VER
       'TRADE_SCHEMA_UNSUPPORTED',
     );
   }
+  if (schema !== undefined && passesTradeSchema(input)) return input;
   const result = (schema ?? tradeSchemaFor(1))!.safeParse(input);
   if (result.success) return result.data;
   const issues: FieldIssue[] = result.error.issues.map((i) => ({

@@ -138,7 +138,7 @@ export class SinkWorker {
     await this.#publisher.publish(letters);
     if (this.#orders !== undefined) {
       const rejected = new Set(result.rejected.map((r) => r.row.trade.trade_id));
-      await this.#orders.afterBatch(rows.filter((r) => !rejected.has(r.trade.trade_id)));
+      await this.#orders.afterBatch(rows.filter((r) => !rejected.has(r.trade.trade_id)), result.spilled === 0);
     }
     this.stats.jobs += jobs.length;
     this.stats.inserted += result.inserted;

@@ -1,0 +1,40 @@
+import { SignatureError } from '../errors/index.js';
+import { MAX_PAYLOAD_BYTES, signedEnvelopeSchema, type SignedEnvelope } from './signed-envelope.js';
+
+const KID = /^[A-Za-z0-9_.-]{1,64}$/;
+const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+const SENT_AT_NS = /^[1-9][0-9]{0,18}$/;
+const SIG = /^[0-9a-f]{64}$/;
+const KEYS = new Set(['kid', 'nonce', 'sent_at_ns', 'sig', 'payload']);
+
+/** The hot-path twin of signedEnvelopeSchema: true only when zod would accept `m` unchanged. */
+export function passesEnvelopeSchema(m: unknown): m is SignedEnvelope {
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
+  const e = m as Record<string, unknown>;
+  for (const k of Object.keys(e)) if (!KEYS.has(k)) return false;
+  return (
+    typeof e.kid === 'string' &&
+    KID.test(e.kid) &&
+    typeof e.nonce === 'string' &&
+    NONCE.test(e.nonce) &&
+    typeof e.sent_at_ns === 'string' &&
+    SENT_AT_NS.test(e.sent_at_ns) &&
+    typeof e.sig === 'string' &&
+    SIG.test(e.sig) &&
+    typeof e.payload === 'string' &&
+    e.payload.length >= 2 &&
+    e.payload.length <= MAX_PAYLOAD_BYTES
+  );
+}
+
+/**
+ * Untrusted message → envelope shape (not yet its signature). A valid one is returned as given;
+ * an invalid one is parsed by the zod schema, whose first issue becomes ENVELOPE_INVALID.
+ */
+export function parseEnvelope(message: unknown): SignedEnvelope {
+  if (passesEnvelopeSchema(message)) return message;
+  const shape = signedEnvelopeSchema.safeParse(message);
+  if (shape.success) return shape.data;
+  const issue = shape.error.issues[0];
+  throw new SignatureError('ENVELOPE_INVALID', `${issue?.path.join('.') || 'envelope'}: ${issue?.message ?? 'invalid'}`);
+}
