@@ -10,7 +10,7 @@ function fillOf(row: TradeRow): StagedFill {
 
 export interface BatchOrders {
   /** Orders whose every fill is in this batch: their final rows, ready to insert. */
-  readonly complete: { readonly member: string; readonly row: OrderRow }[];
+  readonly complete: { readonly member: string; readonly row: OrderRow; readonly fills: TradeRow[] }[];
   /** Rows of every other order: they must be staged until the rest of their fills arrive. */
   readonly open: TradeRow[];
 }
@@ -30,13 +30,14 @@ export function completeInBatch(rows: readonly TradeRow[]): BatchOrders {
     if (fills === undefined) byOrder.set(member, (fills = new Map()));
     fills.set(row.trade.trade_id, row);
   }
-  const complete: { member: string; row: OrderRow }[] = [];
+  const complete: BatchOrders['complete'] = [];
   const open: TradeRow[] = [];
   for (const [member, fills] of byOrder) {
-    const first = fills.values().next().value as TradeRow;
-    const order = computeOrder(first.trade.account, first.trade.order_id, [...fills.values()].map(fillOf));
-    if (order !== undefined) complete.push({ member, row: order });
-    else open.push(...fills.values());
+    const list = [...fills.values()];
+    const first = list[0] as TradeRow;
+    const order = computeOrder(first.trade.account, first.trade.order_id, list.map(fillOf));
+    if (order !== undefined) complete.push({ member, row: order, fills: list });
+    else open.push(...list);
   }
   return { complete, open };
 }

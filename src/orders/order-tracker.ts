@@ -54,21 +54,31 @@ export class OrderTracker {
    */
   async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
     const { complete, open } = clickHouseUp ? completeInBatch(rows) : { complete: [], open: rows };
-    let toStage = open;
-    if (complete.length > 0) {
-      try {
-        await this.#o.sink.insert(complete.map((c) => c.row));
-        this.committedInBatch += complete.length;
-      } catch (err) {
-        this.#log.warn({ orders: complete.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; staging the fills for the sweep');
-        toStage = rows;
-      }
+    // The insert and the staging are independent: run them side by side.
+    const insert = complete.length === 0 ? Promise.resolve(true) : this.#insertComplete(complete.map((c) => c.row));
+    await this.#o.store.stage(open);
+    let staged = open;
+    if (await insert) this.committedInBatch += complete.length;
+    else {
+      const fills = complete.flatMap((c) => c.fills);
+      await this.#o.store.stage(fills);
+      staged = [...open, ...fills];
     }
-    await this.#o.store.stage(toStage);
     // Only a terminal fill can complete an order when fills arrive in order; an order completed
     // by a late earlier fill is picked up by the sweep instead (one HGETALL per order, not per batch).
-    for (const { trade } of toStage) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
+    for (const { trade } of staged) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
     this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
+  }
+
+  /** Inserts orders completed within one batch; false (logged) when ClickHouse refused them. */
+  async #insertComplete(orders: OrderRow[]): Promise<boolean> {
+    try {
+      await this.#o.sink.insert(orders);
+      return true;
+    } catch (err) {
+      this.#log.warn({ orders: orders.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; staging the fills for the sweep');
+      return false;
+    }
   }
 
   async #commitQueued(): Promise<void> {

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { createOrderStore, ordersNamespace } from '../../src/app/create-order-tracker.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { createLogger } from '../../src/logger.js';
+import { ClickHouseOrderSink } from '../../src/orders/clickhouse-order-sink.js';
+import { OrderTracker } from '../../src/orders/order-tracker.js';
+import type { TradeRow } from '../../src/sinks/trade-row.js';
+import type { Trade } from '../../src/trade/trade-schema.js';
+import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
+import { purgeKeys } from '../helpers/purge-keys.js';
+import { testEnv } from '../helpers/test-env.js';
+import { makeTrade } from '../helpers/trade-factory.js';
+
+let config: Config;
+let db: Awaited<ReturnType<typeof migratedDatabase>>;
+let redis: Redis;
+
+before(async () => {
+  config = loadConfig(testEnv());
+  db = await migratedDatabase(config);
+  redis = new Redis(config.redis.url);
+});
+
+after(async () => {
+  await purgeKeys(redis, `${ordersNamespace(config)}:*`);
+  redis.disconnect();
+  await db.drop();
+});
+
+const row = (trade: Trade): TradeRow => ({ trade, kid: 'test-k1', bytes: 100, source: { jobId: '1', index: 0, envelope: null } });
+const fill = (orderId: string, qty: string, cum: string, status: Trade['order_status']) =>
+  row(makeTrade({ order_id: orderId, qty, cum_qty: cum, order_qty: '3', order_status: status }));
+
+function tracker(sink: ClickHouseOrderSink): OrderTracker {
+  return new OrderTracker({ store: createOrderStore(config, redis), sink, timeoutMs: 60_000, sweepIntervalMs: 60_000, log: createLogger('silent') });
+}
+
+test('an order whole within one batch is written at once and never staged; an open one is staged', async () => {
+  const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database));
+  await t.afterBatch([fill('IN-1', '1', '1', 'partial'), fill('OPEN-1', '1', '1', 'partial'), fill('IN-1', '2', '3', 'filled')]);
+  await t.stop();
+  assert.equal(t.committedInBatch, 1);
+  const rows = await queryText(db.client, `SELECT order_id, status, fill_count FROM ${config.clickhouse.database}.orders FINAL ORDER BY order_id`);
+  assert.deepEqual(rows, [['IN-1', 'filled', '2']]);
+  const staged = await createOrderStore(config, redis).load(['ACC-001|IN-1', 'ACC-001|OPEN-1']);
+  assert.deepEqual([...staged.keys()], ['ACC-001|OPEN-1']);
+});
+
+test('when that insert fails, the fills are staged instead, so the sweep can commit them', async () => {
+  const real = new ClickHouseOrderSink([db.client], config.clickhouse.database);
+  const failing = Object.assign(Object.create(real) as ClickHouseOrderSink, { insert: () => Promise.reject(new Error('injected: connection reset')) });
+  const t = tracker(failing);
+  await t.afterBatch([fill('IN-2', '1', '1', 'partial'), fill('IN-2', '2', '3', 'filled')]);
+  await t.stop();
+  assert.equal(t.committedInBatch, 0);
+  const staged = await createOrderStore(config, redis).load(['ACC-001|IN-2']);
+  assert.equal(staged.get('ACC-001|IN-2')?.length, 2);
+
+  const healed = tracker(real);
+  await healed.sweep(Date.now() + 120_000);
+  const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'IN-2'`);
+  assert.deepEqual(rows, [['filled', '2']]);
+});
