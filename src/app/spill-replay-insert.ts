@@ -7,13 +7,15 @@ import type { Logger } from '../logger.js';
 import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
 import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
 import type { TradeRow } from '../sinks/trade-row.js';
-import type { TradeSink } from '../sinks/trade-sink.js';
+import type { EncodedBatch, TradeSink } from '../sinks/trade-sink.js';
+import type { ReplayTarget } from '../spill/duckdb-spill-file.js';
 
 /**
- * How replayed spill rows reach ClickHouse: through the sink with a short retry, bad rows
- * isolated and dead-lettered; if ClickHouse fails, it throws and the rows stay in the spill.
+ * How replayed spill rows reach ClickHouse: a ready body in one request when the sink takes
+ * one, else (or when that fails) rows through the sink with a short retry, bad rows isolated
+ * and dead-lettered; if ClickHouse fails, it throws and the rows stay in the spill.
  */
-export function spillReplayInsert(config: Config, sink: TradeSink, dlq: Queue<DeadLetter>, log: Logger): (rows: TradeRow[]) => Promise<void> {
+export function spillReplayInsert(config: Config, sink: TradeSink, dlq: Queue<DeadLetter>, log: Logger): ReplayTarget {
   const writer = new TradeBatchWriter({
     sink,
     retry: insertRetryPolicy({ attempts: 2, baseDelayMs: config.worker.retryBaseMs, maxDelayMs: config.worker.retryMaxMs }),
@@ -21,8 +23,13 @@ export function spillReplayInsert(config: Config, sink: TradeSink, dlq: Queue<De
     log: log.child({ component: 'spill-replay' }),
   });
   const publisher = new DeadLetterPublisher(dlq);
-  return async (rows) => {
-    const result = await writer.write(rows);
-    await publisher.publish(rejectedRowLetters(result.rejected, 'spill', new Date().toISOString()));
+  const encoded = sink.insertEncoded?.bind(sink);
+  return {
+    async insertRows(rows: TradeRow[]) {
+      const result = await writer.write(rows);
+      await publisher.publish(rejectedRowLetters(result.rejected, 'spill', new Date().toISOString()));
+    },
+    // One attempt: if it fails, the batch is replayed as rows, with the retries above.
+    ...(encoded === undefined ? {} : { insertEncoded: (batch: EncodedBatch) => encoded(batch) }),
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import { classifyInsertError } from './clickhouse/classify-insert-error.js';
 import type { TradeRow } from './trade-row.js';
-import type { TradeSink } from './trade-sink.js';
+import type { EncodedBatch, TradeSink } from './trade-sink.js';
 
 export interface SinkNode {
   readonly url: string;
@@ -39,14 +39,25 @@ export class FailoverSink implements TradeSink {
     return (this.#nodes[this.#current] as SinkNode).url;
   }
 
-  async insert(rows: readonly TradeRow[]): Promise<void> {
+  insert(rows: readonly TradeRow[]): Promise<void> {
+    return this.#onAnyNode((sink) => sink.insert(rows));
+  }
+
+  insertEncoded(batch: EncodedBatch): Promise<void> {
+    return this.#onAnyNode((sink) => {
+      if (sink.insertEncoded === undefined) throw new Error('this sink takes rows only');
+      return sink.insertEncoded(batch);
+    });
+  }
+
+  async #onAnyNode(insert: (sink: TradeSink) => Promise<void>): Promise<void> {
     await this.#maybeReturnToPrimary();
     let lastError: unknown;
     for (let step = 0; step < this.#nodes.length; step++) {
       const index = (this.#current + step) % this.#nodes.length;
       const node = this.#nodes[index] as SinkNode;
       try {
-        await node.sink.insert(rows);
+        await insert(node.sink);
         if (index !== this.#current) {
           this.#log.warn({ from: this.currentUrl, to: node.url }, 'failed over to another ClickHouse node');
           this.#current = index;

@@ -2,9 +2,11 @@ import { chmod } from 'node:fs/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
+import type { EncodedBatch } from '../sinks/trade-sink.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { Serial } from './serial.js';
 import { isLockConflict, SpillCorruptError, SpillSchemaError } from './spill-errors.js';
+import { deleteBatchSql, encodedBatchSql, REPLAY_ORDER } from './replay-batch-sql.js';
 import { SPILL_COLUMNS, SPILL_MIGRATIONS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
 
 export interface SpillFileOptions {
@@ -14,6 +16,12 @@ export interface SpillFileOptions {
   readonly maxHoldMs: number;
   /** How long to retry when another process holds the file's lock. */
   readonly lockWaitMs: number;
+}
+
+/** Where replayed batches go: rows (the exact path), and optionally a ready INSERT body (the fast one). */
+export interface ReplayTarget {
+  insertRows(rows: TradeRow[]): Promise<void>;
+  insertEncoded?(batch: EncodedBatch): Promise<void>;
 }
 
 const DEFAULTS: SpillFileOptions = { idleCloseMs: 300, maxHoldMs: 2_000, lockWaitMs: 15_000 };
@@ -97,20 +105,42 @@ export class DuckDbSpillFile {
   }
 
   /**
-   * Reads the oldest `limit` rows in (symbol, ts_ns) order, hands them to `insert`, and deletes
-   * them only after `insert` resolved. A crash in between re-sends them next time (the sink
-   * collapses duplicates). Returns how many rows were replayed (0 when empty).
+   * Reads the oldest `limit` rows in (symbol, ts_ns) order, hands them to `target`, and deletes
+   * them only after it resolved. A crash in between re-sends them next time (the sink collapses
+   * duplicates). The fast way has DuckDB build the INSERT body; if that is refused for any
+   * reason, the batch goes again as rows (retries, bad rows isolated and dead-lettered).
+   * Returns how many rows were replayed (0 when empty).
    */
-  replayBatch(limit: number, insert: (rows: TradeRow[]) => Promise<void>): Promise<number> {
+  replayBatch(limit: number, target: ReplayTarget): Promise<number> {
+    const n = Math.max(1, Math.floor(limit));
     return this.#use(async (c) => {
-      const order = `ORDER BY symbol, ts_ns, trade_id LIMIT ${Math.max(1, Math.floor(limit))}`;
-      const result = await c.runAndReadAll(`SELECT ${READ_COLUMNS} FROM spill_rows ${order}`);
-      const rows = result.getRows().map((r, index) => toTradeRow(r, this.path, index)); // getRows: getRowsJS costs ~30 µs a row of event-loop time
-      if (rows.length === 0) return 0;
-      await insert(rows);
-      await c.run(`DELETE FROM spill_rows WHERE trade_id IN (SELECT trade_id FROM spill_rows ${order})`);
-      return rows.length;
+      const replayed = (await this.#replayEncoded(c, n, target)) ?? (await this.#replayRows(c, n, target));
+      if (replayed > 0) await c.run(deleteBatchSql(n));
+      return replayed;
     });
+  }
+
+  /** Rows replayed through `target.insertEncoded`, or undefined when the batch must go row by row. */
+  async #replayEncoded(c: DuckDBConnection, limit: number, target: ReplayTarget): Promise<number | undefined> {
+    if (target.insertEncoded === undefined) return undefined;
+    const [row] = (await c.runAndReadAll(encodedBatchSql(limit))).getRowsJS();
+    const [count, body, tradeIds, needsEscape] = row ?? [];
+    if (Number(count ?? 0) === 0) return 0;
+    if (needsEscape === true || typeof body !== 'string' || !Array.isArray(tradeIds)) return undefined;
+    try {
+      await target.insertEncoded({ body: `${body}\n`, tradeIds: tradeIds.map(String) });
+      return Number(count);
+    } catch (err) {
+      this.#log.debug({ err: (err as Error).message.split('\n')[0] }, 'encoded replay refused; replaying the batch row by row');
+      return undefined;
+    }
+  }
+
+  async #replayRows(c: DuckDBConnection, limit: number, target: ReplayTarget): Promise<number> {
+    const result = await c.runAndReadAll(`SELECT ${READ_COLUMNS} FROM spill_rows ${REPLAY_ORDER} LIMIT ${limit}`);
+    const rows = result.getRows().map((r, index) => toTradeRow(r, this.path, index)); // getRows: getRowsJS costs ~30 µs a row of event-loop time
+    if (rows.length > 0) await target.insertRows(rows);
+    return rows.length;
   }
 
   /** Checkpoints and closes the file (idempotent; later operations reopen it). */

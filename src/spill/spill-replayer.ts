@@ -1,6 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { TradeRow } from '../sinks/trade-row.js';
-import { DuckDbSpillFile } from './duckdb-spill-file.js';
+import { DuckDbSpillFile, type ReplayTarget } from './duckdb-spill-file.js';
 import type { SpillDirectory } from './spill-directory.js';
 import { SpillCorruptError, SpillSchemaError } from './spill-errors.js';
 
@@ -8,8 +7,8 @@ export interface SpillReplayerOptions {
   readonly directory: SpillDirectory;
   /** This process's own spill file (none for `trade-sync drain`). */
   readonly own: DuckDbSpillFile | undefined;
-  /** Inserts rows into ClickHouse; resolves only when they are durable there (or dead-lettered). */
-  readonly insert: (rows: TradeRow[]) => Promise<void>;
+  /** Inserts replayed batches into ClickHouse; resolves only when they are durable there (or dead-lettered). */
+  readonly insert: ReplayTarget;
   /** Whether ClickHouse answers now. */
   readonly healthy: () => Promise<boolean>;
   readonly batchRows: number;

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { TradeRow } from '../trade-row.js';
-import type { TradeSink } from '../trade-sink.js';
+import type { EncodedBatch, TradeSink } from '../trade-sink.js';
 import { buildInsertBody, INSERT_COLUMNS } from './build-insert-body.js';
 import { assertSchemaVersion } from './schema-version.js';
 import { detectServerFeatures, type ServerFeatures } from './server-features.js';
 
 /** A token that names this exact set of trades, so the server drops a retried batch. */
-export function dedupTokenFor(rows: readonly TradeRow[]): string {
+function dedupTokenFor(tradeIds: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const id of rows.map((r) => r.trade.trade_id).sort()) hash.update(id);
+  for (const id of [...tradeIds].sort()) hash.update(id);
   return hash.digest('hex');
 }
 
@@ -42,14 +42,21 @@ export class ClickHouseTradeSink implements TradeSink {
   }
 
   async insert(rows: readonly TradeRow[]): Promise<void> {
-    if (rows.length === 0) return;
+    if (rows.length > 0) await this.#send(buildInsertBody(rows), () => rows.map((r) => r.trade.trade_id));
+  }
+
+  async insertEncoded(batch: EncodedBatch): Promise<void> {
+    if (batch.tradeIds.length > 0) await this.#send(batch.body, () => batch.tradeIds);
+  }
+
+  async #send(body: string, tradeIds: () => readonly string[]): Promise<void> {
     const features = await this.#detect();
     await this.#client.insert({
       table: this.#table,
       columns: INSERT_COLUMNS as [string, ...string[]],
       format: 'TabSeparated',
-      values: Readable.from([buildInsertBody(rows)], { objectMode: false }),
-      clickhouse_settings: features.dedupToken ? { insert_deduplication_token: dedupTokenFor(rows) } : {},
+      values: Readable.from([body], { objectMode: false }),
+      clickhouse_settings: features.dedupToken ? { insert_deduplication_token: dedupTokenFor(tradeIds()) } : {},
     });
   }
 
