@@ -39,7 +39,10 @@ export async function buildSinkStack(config: Config, log: Logger, metrics?: Work
     directory = new SpillDirectory(config.spill.dir);
     spillFile = new DuckDbSpillFile(directory.ownPath(), log.child({ component: 'spill' }));
     try {
-      await spillFile.verify();
+      // A file of this name is left from an earlier process with this pid: check it. Otherwise
+      // the first spill creates it (and loads DuckDB); until then, only prove it could.
+      if (spillFile.exists()) await spillFile.verify();
+      else directory.assertWritable();
     } catch (err) {
       if (!(err instanceof SpillCorruptError)) throw err;
       const moved = directory.quarantine(spillFile.path);

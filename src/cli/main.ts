@@ -1,18 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { createCliContext, type CliContext } from './cli-context.js';
-import { registerDemoCommand } from './commands/demo-command.js';
-import { registerDlqCommand } from './commands/dlq-command.js';
-import { registerDrainCommand } from './commands/drain-command.js';
-import { registerIngestCommand } from './commands/ingest-command.js';
-import { registerMigrateCommand } from './commands/migrate-command.js';
-import { registerSpillCommand } from './commands/spill-command.js';
-import { registerStatusCommand } from './commands/status-command.js';
-import { registerUpCommand } from './commands/up-command.js';
-import { registerStartCommand } from './commands/start-command.js';
-import { registerScaleCommand } from './commands/scale-command.js';
-import { registerRestartCommand } from './commands/restart-command.js';
-import { registerDashboardCommand } from './commands/dashboard-command.js';
-import { registerWorkerCommand } from './commands/worker-command.js';
 import { formatCliError } from './format-cli-error.js';
 
 let context: CliContext | undefined;
@@ -22,19 +9,33 @@ const getContext = (): CliContext => (context ??= createCliContext());
 const program = new Command('trade-sync')
   .description('trades from BullMQ into ClickHouse: batched, deduped, ordered, exactly once')
   .exitOverride();
-registerUpCommand(program, getContext);
-registerWorkerCommand(program, getContext);
-registerIngestCommand(program, getContext);
-registerMigrateCommand(program, getContext);
-registerDemoCommand(program, getContext);
-registerStatusCommand(program, getContext);
-registerDlqCommand(program, getContext);
-registerSpillCommand(program, getContext);
-registerDrainCommand(program, getContext);
-registerStartCommand(program, getContext);
-registerScaleCommand(program, getContext);
-registerRestartCommand(program, getContext);
-registerDashboardCommand(program, getContext);
+
+type Register = (program: Command, context: () => CliContext) => void;
+
+/**
+ * Each command module imports what its command runs (Express for the dashboard, DuckDB for
+ * spill queries...). A process runs one command, so only that module is loaded: a worker
+ * process does not carry the dashboard. Help, or a name that is not a command, loads them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  up: async () => (await import('./commands/up-command.js')).registerUpCommand,
+  worker: async () => (await import('./commands/worker-command.js')).registerWorkerCommand,
+  ingest: async () => (await import('./commands/ingest-command.js')).registerIngestCommand,
+  migrate: async () => (await import('./commands/migrate-command.js')).registerMigrateCommand,
+  demo: async () => (await import('./commands/demo-command.js')).registerDemoCommand,
+  status: async () => (await import('./commands/status-command.js')).registerStatusCommand,
+  dlq: async () => (await import('./commands/dlq-command.js')).registerDlqCommand,
+  spill: async () => (await import('./commands/spill-command.js')).registerSpillCommand,
+  drain: async () => (await import('./commands/drain-command.js')).registerDrainCommand,
+  start: async () => (await import('./commands/start-command.js')).registerStartCommand,
+  scale: async () => (await import('./commands/scale-command.js')).registerScaleCommand,
+  restart: async () => (await import('./commands/restart-command.js')).registerRestartCommand,
+  dashboard: async () => (await import('./commands/dashboard-command.js')).registerDashboardCommand,
+};
+
+const invoked = process.argv[2];
+const wanted = invoked !== undefined && Object.hasOwn(COMMANDS, invoked) ? [invoked] : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => (COMMANDS[name] as () => Promise<Register>)()))) register(program, getContext);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { SpillError } from '../errors/index.js';
 import type { SpillDirectory } from './spill-directory.js';
 import { isLockConflict } from './spill-errors.js';
@@ -14,6 +14,7 @@ export async function withAttachedSpills<T>(
   use: (connection: DuckDBConnection, sources: readonly string[]) => Promise<T>,
   lockWaitMs = 15_000,
 ): Promise<T> {
+  const { DuckDBInstance } = await import('@duckdb/node-api'); // loaded on first use: a worker that never spills never maps it
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {

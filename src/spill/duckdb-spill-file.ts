@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
 import type { EncodedBatch } from '../sinks/trade-sink.js';
@@ -99,8 +100,14 @@ export class DuckDbSpillFile {
     return this.#use(async () => undefined);
   }
 
-  /** Rows waiting to be replayed. */
+  /** Whether the file is on disk (a worker creates its own on the first spill). */
+  exists(): boolean {
+    return this.#connection !== undefined || existsSync(this.path);
+  }
+
+  /** Rows waiting to be replayed (0, without creating it, for a file never written). */
   count(): Promise<number> {
+    if (!this.exists()) return Promise.resolve(0);
     return this.#use(async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM spill_rows')).getRowsJS()[0]?.[0] ?? 0));
   }
 
@@ -164,6 +171,8 @@ export class DuckDbSpillFile {
   async #open(): Promise<DuckDBConnection> {
     if (this.#connection !== undefined) return this.#connection;
     const deadline = Date.now() + this.#options.lockWaitMs;
+    // DuckDB (~40 MiB resident) is loaded on first use: a worker whose ClickHouse never fails never maps it.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     let instance: DuckDBInstance;
     for (;;) {
       try {

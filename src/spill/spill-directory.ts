@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { SpillError } from '../errors/index.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,6 +35,15 @@ export class SpillDirectory {
     this.dir = dir;
     this.host = host.replace(/[^A-Za-z0-9_.]/g, '_');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Throws SPILL_WRITE_FAILED unless this process may create files here (checked at start, not during an outage). */
+  assertWritable(): void {
+    try {
+      accessSync(this.dir, constants.W_OK);
+    } catch (err) {
+      throw new SpillError('SPILL_WRITE_FAILED', `spill directory ${this.dir} is not writable: ${(err as Error).message}`, err);
+    }
   }
 
   /** The file this process writes. */

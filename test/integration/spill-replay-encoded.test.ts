@@ -9,6 +9,7 @@ import { ClickHouseTradeSink } from '../../src/sinks/clickhouse/clickhouse-trade
 import { prepareBatch } from '../../src/sinks/prepare-batch.js';
 import type { EncodedBatch } from '../../src/sinks/trade-sink.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
+import type { Trade } from '../../src/trade/trade-schema.js';
 import { DuckDbSpillFile } from '../../src/spill/duckdb-spill-file.js';
 import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { makeTradeRow } from '../helpers/make-trade-row.js';
@@ -28,7 +29,7 @@ function spillFile(t: import('node:test').TestContext): DuckDbSpillFile {
 function mixedRows(): TradeRow[] {
   const rows = [
     makeTradeRow(makeTrade({ symbol: 'MSFT' })),
-    makeTradeRow(makeTrade({ schema_version: 2, symbol: 'AAPL', fee: '0.015', liquidity: 'maker' })),
+    makeTradeRow({ ...makeTrade({ schema_version: 2, symbol: 'AAPL' }), fee: '0.015', liquidity: 'maker' } as Trade),
     makeTradeRow(makeTrade({ schema_version: 2, symbol: 'BTC-USD' })),
     makeTradeRow(makeTrade({ symbol: 'AAPL', price: '0.000000000001' })),
   ];
