@@ -14,7 +14,20 @@ export interface OrderTrackerOptions {
   /** Sweep period; also the age after which the sweeper retries commits the batch path missed. */
   readonly sweepIntervalMs: number;
   readonly log: Logger;
+  /**
+   * Smallest batch whose whole orders are written straight away (see afterBatch).
+   * @defaultValue 2_000
+   */
+  readonly inBatchMinRows?: number;
 }
+
+/**
+ * Below this, a batch's fills are all staged. Writing its whole orders at once costs a ClickHouse
+ * round trip before the batch's jobs complete, which for a small batch (a worker waiting on I/O,
+ * where latency is what matters) costs more than the one Redis call that stages them; a large
+ * batch comes from a busy worker, where staging every fill is the CPU it lacks.
+ */
+const IN_BATCH_MIN_ROWS = 2_000;
 
 function split(member: string): [string, string] {
   const bar = member.indexOf('|');
@@ -46,14 +59,15 @@ export class OrderTracker {
   }
 
   /**
-   * Called with each batch's durable fills before the batch's jobs complete. Orders whose fills
-   * are all in the batch are written at once, in one insert (when the batch itself reached
-   * ClickHouse); the other fills are staged in Redis, and the orders they end are queued for a
+   * Called with each batch's durable fills before the batch's jobs complete. In a large batch
+   * that reached ClickHouse, orders whose fills are all in the batch are written at once, in one
+   * insert; the other fills are staged in Redis, and the orders they end are queued for a
    * commit off the critical path — the fills are safe in Redis, and the sweep commits whatever a
    * crash or a failed insert left. Throws only when Redis fails.
    */
   async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
-    const { complete, open } = clickHouseUp ? completeInBatch(rows) : { complete: [], open: rows };
+    const inBatch = clickHouseUp && rows.length >= (this.#o.inBatchMinRows ?? IN_BATCH_MIN_ROWS);
+    const { complete, open } = inBatch ? completeInBatch(rows) : { complete: [], open: rows };
     // The insert and the staging are independent: run them side by side.
     const insert = complete.length === 0 ? Promise.resolve(true) : this.#insertComplete(complete.map((c) => c.row));
     await this.#o.store.stage(open);

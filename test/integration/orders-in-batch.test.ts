@@ -33,12 +33,13 @@ const row = (trade: Trade): TradeRow => ({ trade, kid: 'test-k1', bytes: 100, so
 const fill = (orderId: string, qty: string, cum: string, status: Trade['order_status']) =>
   row(makeTrade({ order_id: orderId, qty, cum_qty: cum, order_qty: '3', order_status: status }));
 
-function tracker(sink: ClickHouseOrderSink): OrderTracker {
-  return new OrderTracker({ store: createOrderStore(config, redis), sink, timeoutMs: 60_000, sweepIntervalMs: 60_000, log: createLogger('silent') });
+/** `inBatchMinRows` 1 writes whole orders of any batch at once; undefined keeps the shipped threshold. */
+function tracker(sink: ClickHouseOrderSink, inBatchMinRows: number | undefined): OrderTracker {
+  return new OrderTracker({ store: createOrderStore(config, redis), sink, timeoutMs: 60_000, sweepIntervalMs: 60_000, log: createLogger('silent'), inBatchMinRows });
 }
 
 test('an order whole within one batch is written at once and never staged; an open one is staged', async () => {
-  const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database));
+  const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database), 1);
   await t.afterBatch([fill('IN-1', '1', '1', 'partial'), fill('OPEN-1', '1', '1', 'partial'), fill('IN-1', '2', '3', 'filled')]);
   await t.stop();
   assert.equal(t.committedInBatch, 1);
@@ -51,15 +52,24 @@ test('an order whole within one batch is written at once and never staged; an op
 test('when that insert fails, the fills are staged instead, so the sweep can commit them', async () => {
   const real = new ClickHouseOrderSink([db.client], config.clickhouse.database);
   const failing = Object.assign(Object.create(real) as ClickHouseOrderSink, { insert: () => Promise.reject(new Error('injected: connection reset')) });
-  const t = tracker(failing);
+  const t = tracker(failing, 1);
   await t.afterBatch([fill('IN-2', '1', '1', 'partial'), fill('IN-2', '2', '3', 'filled')]);
   await t.stop();
   assert.equal(t.committedInBatch, 0);
   const staged = await createOrderStore(config, redis).load(['ACC-001|IN-2']);
   assert.equal(staged.get('ACC-001|IN-2')?.length, 2);
 
-  const healed = tracker(real);
+  const healed = tracker(real, 1);
   await healed.sweep(Date.now() + 120_000);
   const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'IN-2'`);
+  assert.deepEqual(rows, [['filled', '2']]);
+});
+
+test('a small batch (below the default 2,000 rows) stages even its whole orders: one Redis call beats a ClickHouse round trip', async () => {
+  const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database), undefined);
+  await t.afterBatch([fill('SMALL-1', '1', '1', 'partial'), fill('SMALL-1', '2', '3', 'filled')]);
+  assert.equal(t.committedInBatch, 0);
+  await t.stop(); // the queued commit (off the critical path) writes it
+  const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'SMALL-1'`);
   assert.deepEqual(rows, [['filled', '2']]);
 });
