@@ -1,11 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkerRole } from '../app/run-worker.js';
 import { isMetricsMessage, isReadyMessage, type CollectMetricsMessage, type MetricsJson } from './ipc-messages.js';
 import { WORKER_NODE_ARGS } from '../app/worker-node-args.js';
 
-/** The CLI every worker process runs: `node bin/trade-sync.js worker --role …`. */
-export const CLI_PATH = fileURLToPath(new URL('../../bin/trade-sync.js', import.meta.url));
+/**
+ * The CLI every worker process runs: `node bin/trade-sync.js worker --role …`. This module is
+ * src/supervisor/ in the source tree and dist/src/supervisor/ in the build: one level deeper.
+ */
+export const CLI_PATH = ['../../bin/trade-sync.js', '../../../bin/trade-sync.js']
+  .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+  .find((path) => existsSync(path)) as string;
 
 export interface ProcessExit {
   readonly code: number | null;
