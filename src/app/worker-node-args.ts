@@ -1,5 +1,6 @@
 /**
- * Node flags for worker processes. A larger young generation cuts scavenge time for the sink's
- * many short-lived objects (measured: packed drain 13.9k → 19.7k trades/s on the 2-core box).
+ * Node flags for worker processes. The young generation is capped at 16 MiB semi-spaces: with 32
+ * the drain's CPU per trade was the same within noise (3 runs each, one job per trade and
+ * packed), and peak RSS was 20–60 MiB higher (one job per trade: 229–280 vs 209–217 MiB).
  */
-export const WORKER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=32'];
+export const WORKER_NODE_ARGS: readonly string[] = ['--max-semi-space-size=16'];
