@@ -1,10 +1,7 @@
 import { SignatureError } from '../errors/index.js';
-import { MAX_PAYLOAD_BYTES, signedEnvelopeSchema, type SignedEnvelope } from './signed-envelope.js';
+import { ENVELOPE_RULES, MAX_PAYLOAD_BYTES, signedEnvelopeSchema, type SignedEnvelope } from './signed-envelope.js';
 
-const KID = /^[A-Za-z0-9_.-]{1,64}$/;
-const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
-const SENT_AT_NS = /^[1-9][0-9]{0,18}$/;
-const SIG = /^[0-9a-f]{64}$/;
+const R = ENVELOPE_RULES;
 const KEYS = new Set(['kid', 'nonce', 'sent_at_ns', 'sig', 'payload']);
 
 /** The hot-path twin of signedEnvelopeSchema: true only when zod would accept `m` unchanged. */
@@ -14,13 +11,13 @@ export function passesEnvelopeSchema(m: unknown): m is SignedEnvelope {
   for (const k of Object.keys(e)) if (!KEYS.has(k)) return false;
   return (
     typeof e.kid === 'string' &&
-    KID.test(e.kid) &&
+    R.kid.test(e.kid) &&
     typeof e.nonce === 'string' &&
-    NONCE.test(e.nonce) &&
+    R.nonce.test(e.nonce) &&
     typeof e.sent_at_ns === 'string' &&
-    SENT_AT_NS.test(e.sent_at_ns) &&
+    R.sentAtNs.test(e.sent_at_ns) &&
     typeof e.sig === 'string' &&
-    SIG.test(e.sig) &&
+    R.sig.test(e.sig) &&
     typeof e.payload === 'string' &&
     e.payload.length >= 2 &&
     e.payload.length <= MAX_PAYLOAD_BYTES

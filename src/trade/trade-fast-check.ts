@@ -1,5 +1,5 @@
 import { DECIMAL_PATTERN, POSITIVE_DECIMAL_PATTERN, compareDecimal } from './decimal.js';
-import type { Trade } from './trade-schema.js';
+import { TRADE_RULES, type Trade } from './trade-schema.js';
 
 /*
  * The hot-path twin of trade-schema.ts. The zod schemas stay the specification and the source of
@@ -9,11 +9,7 @@ import type { Trade } from './trade-schema.js';
  * When it says no, parseTrade runs zod to name the bad fields.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const ID = /^[A-Za-z0-9_.:-]+$/;
-const SYMBOL = /^[A-Z0-9][A-Z0-9._/-]*$/;
-const VENUE = /^[A-Z0-9_-]+$/;
-const TS_NS = /^[1-9][0-9]{0,18}$/;
+const R = TRADE_RULES;
 
 const V1_KEYS = new Set(['schema_version', 'trade_id', 'order_id', 'fill_seq', 'symbol', 'side', 'price', 'qty', 'order_qty', 'cum_qty', 'order_status', 'ts_ns', 'venue', 'account']);
 const V2_KEYS = new Set([...V1_KEYS, 'fee', 'liquidity']);
@@ -23,7 +19,7 @@ function code(v: unknown, max: number, pattern: RegExp): boolean {
 }
 
 function decimal(v: unknown, pattern: RegExp): boolean {
-  return typeof v === 'string' && v.length <= 31 && pattern.test(v);
+  return typeof v === 'string' && v.length <= R.maxDecimal && pattern.test(v);
 }
 
 function onlyKeys(o: object, keys: ReadonlySet<string>): boolean {
@@ -46,13 +42,13 @@ export function passesTradeSchema(input: unknown): input is Trade {
   return (
     onlyKeys(t, version === 2 ? V2_KEYS : V1_KEYS) &&
     typeof t.trade_id === 'string' &&
-    UUID.test(t.trade_id) &&
-    code(t.order_id, 64, ID) &&
+    R.uuid.test(t.trade_id) &&
+    code(t.order_id, R.maxId, R.id) &&
     typeof seq === 'number' &&
     Number.isInteger(seq) &&
     seq >= 0 &&
-    seq <= 2_147_483_647 &&
-    code(t.symbol, 32, SYMBOL) &&
+    seq <= R.maxFillSeq &&
+    code(t.symbol, R.maxSymbol, R.symbol) &&
     (t.side === 'buy' || t.side === 'sell') &&
     decimal(t.price, POSITIVE_DECIMAL_PATTERN) &&
     decimal(t.qty, POSITIVE_DECIMAL_PATTERN) &&
@@ -60,9 +56,9 @@ export function passesTradeSchema(input: unknown): input is Trade {
     decimal(t.cum_qty, POSITIVE_DECIMAL_PATTERN) &&
     (t.order_status === 'partial' || t.order_status === 'filled' || t.order_status === 'cancelled') &&
     typeof t.ts_ns === 'string' &&
-    TS_NS.test(t.ts_ns) &&
-    code(t.venue, 16, VENUE) &&
-    code(t.account, 64, ID) &&
+    R.tsNs.test(t.ts_ns) &&
+    code(t.venue, R.maxVenue, R.venue) &&
+    code(t.account, R.maxId, R.id) &&
     compareDecimal(t.qty as string, t.cum_qty as string) <= 0 &&
     compareDecimal(t.cum_qty as string, t.order_qty as string) <= 0
   );
