@@ -25,13 +25,13 @@ import { naivePeer } from './scenarios/naive-peer.js';
 import { noopBullmq } from './scenarios/noop-bullmq.js';
 import { rawClickhouseInsert } from './scenarios/raw-clickhouse-insert.js';
 import { sinkOneJobPerTrade } from './scenarios/sink-one-job-per-trade.js';
-import { sinkPacked } from './scenarios/sink-packed.js';
+import { sinkPacked, sinkPacked2 } from './scenarios/sink-packed.js';
 import { spill } from './scenarios/spill.js';
 
 // Each limit runs right before the scenario compared with it (noop → one job per trade, raw → packed),
 // so the pair sees the same machine. The naive peer runs last: dropping its thousands of one-row
 // parts keeps ClickHouse busy for a while.
-const SCENARIOS: readonly Scenario[] = [noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, sinkPacked, latency, naivePeer, spill];
+const SCENARIOS: readonly Scenario[] = [noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, sinkPacked, sinkPacked2, latency, naivePeer, spill];
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value.replace(/_/g, ''));

@@ -2,15 +2,20 @@ import { procCpuSeconds } from './proc-status.js';
 import type { Report } from './report.js';
 
 /**
- * CPU time a worker process spends per item over a phase (user + system, all its threads).
+ * CPU time worker processes spend per item over a phase (user + system, all their threads).
  * Wall-clock rates on a shared 2-core box swing with whatever else runs; CPU per item moves only
  * when the code does, so it is the figure to compare before/after a change.
  */
-export function startCpuMeter(pid: number): (report: Report, items: number, unit: 'trade' | 'job') => void {
-  const before = procCpuSeconds(pid);
+export function startCpuMeter(...pids: number[]): (report: Report, items: number, unit: 'trade' | 'job') => void {
+  const total = (): number | undefined => {
+    const each = pids.map(procCpuSeconds);
+    return each.some((s) => s === undefined) ? undefined : each.reduce<number>((a, s) => a + (s as number), 0);
+  };
+  const before = total();
   return (report, items, unit) => {
-    const after = procCpuSeconds(pid);
+    const after = total();
     if (before === undefined || after === undefined || items <= 0) return;
-    report.figure('cpu', `worker CPU per ${unit} during the drain (user + sys)`, ((after - before) * 1e6) / items, `µs/${unit}`);
+    const whose = pids.length === 1 ? 'worker CPU' : `CPU of the ${pids.length} workers`;
+    report.figure('cpu', `${whose} per ${unit} during the drain (user + sys)`, ((after - before) * 1e6) / items, `µs/${unit}`);
   };
 }

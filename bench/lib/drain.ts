@@ -52,7 +52,7 @@ export async function waitQueueEmpty(r: ScenarioResources, worker: WorkerProcess
  * Waits until the trades table holds at least `targetRows` rows and the queue no unfinished job
  * (a job completes only after its rows are inserted). `baseline` rows were there before.
  */
-export async function waitRowsInserted(r: ScenarioResources, worker: WorkerProcess, targetRows: number, label: string, timeoutMs: number, baseline = 0): Promise<Drain> {
+export async function waitRowsInserted(r: ScenarioResources, worker: Pick<WorkerProcess, 'exitStatus'>, targetRows: number, label: string, timeoutMs: number, baseline = 0): Promise<Drain> {
   const client = r.clickhouse;
   if (client === undefined) throw new Error('waitRowsInserted needs a database');
   const bar = progress(label, targetRows - baseline);
