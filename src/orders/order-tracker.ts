@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
 import type { ClickHouseOrderSink } from './clickhouse-order-sink.js';
-import { completeInBatch } from './complete-in-batch.js';
+import { completeInBatch, type BatchOrders } from './complete-in-batch.js';
 import { computeOrder, type OrderRow } from './compute-order.js';
 import type { OrderStore } from './order-store.js';
 import { isTerminalFill, orderMemberOf } from './staged-fill.js';
@@ -22,10 +22,11 @@ export interface OrderTrackerOptions {
 }
 
 /**
- * Below this, a batch's fills are all staged. Writing its whole orders at once costs a ClickHouse
- * round trip before the batch's jobs complete, which for a small batch (a worker waiting on I/O,
- * where latency is what matters) costs more than the one Redis call that stages them; a large
- * batch comes from a busy worker, where staging every fill is the CPU it lacks.
+ * Below this, a batch's fills are all staged (its whole orders are then written from memory,
+ * off the critical path). Writing them before the batch's jobs complete costs a ClickHouse
+ * round trip, which for a small batch (a worker waiting on I/O, where latency is what matters)
+ * costs more than the one Redis call that stages them; a large batch comes from a busy worker,
+ * where staging every fill is the CPU it lacks.
  */
 const IN_BATCH_MIN_ROWS = 2_000;
 
@@ -47,6 +48,8 @@ export class OrderTracker {
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   readonly #toCommit = new Set<string>();
+  /** Staged batches whose whole orders are still to be written from memory. */
+  readonly #stagedBatches: (readonly TradeRow[])[] = [];
   #committing: Promise<void> | undefined;
   /** Orders committed as incomplete by this process (for metrics). */
   incompleteCommitted = 0;
@@ -59,48 +62,81 @@ export class OrderTracker {
   }
 
   /**
-   * Called with each batch's durable fills before the batch's jobs complete. In a large batch
-   * that reached ClickHouse, orders whose fills are all in the batch are written at once, in one
-   * insert; the other fills are staged in Redis, and the orders they end are queued for a
-   * commit off the critical path — the fills are safe in Redis, and the sweep commits whatever a
-   * crash or a failed insert left. Throws only when Redis fails.
+   * Called with each batch's durable fills before the batch's jobs complete. Most orders fill
+   * within milliseconds, so all their fills are in one batch ("whole" orders, completeInBatch).
+   * - A large batch that reached ClickHouse: whole orders are written at once, in one insert,
+   *   without staging; the other fills are staged in Redis.
+   * - Otherwise every fill is staged (one Redis call), and whole orders are written from memory
+   *   off the critical path — the fills are safe in Redis meanwhile.
+   * Orders ended by a staged terminal fill are committed from Redis off the critical path; the
+   * sweep commits whatever a crash or a failed insert left. Throws only when Redis fails.
    */
   async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
-    const inBatch = clickHouseUp && rows.length >= (this.#o.inBatchMinRows ?? IN_BATCH_MIN_ROWS);
-    const { complete, open } = inBatch ? completeInBatch(rows) : { complete: [], open: rows };
-    // The insert and the staging are independent: run them side by side.
-    const insert = complete.length === 0 ? Promise.resolve(true) : this.#insertComplete(complete.map((c) => c.row));
-    await this.#o.store.stage(open);
-    let staged = open;
-    if (await insert) this.committedInBatch += complete.length;
-    else {
-      const fills = complete.flatMap((c) => c.fills);
-      await this.#o.store.stage(fills);
-      staged = [...open, ...fills];
+    if (clickHouseUp && rows.length >= (this.#o.inBatchMinRows ?? IN_BATCH_MIN_ROWS)) {
+      await this.#writeWholeOrders(rows);
+    } else {
+      await this.#o.store.stage(rows);
+      if (clickHouseUp) this.#stagedBatches.push(rows);
+      else this.#queueTerminal(rows);
     }
-    // Only a terminal fill can complete an order when fills arrive in order; an order completed
-    // by a late earlier fill is picked up by the sweep instead (one HGETALL per order, not per batch).
-    for (const { trade } of staged) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
     this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
   }
 
-  /** Inserts orders completed within one batch; false (logged) when ClickHouse refused them. */
-  async #insertComplete(orders: OrderRow[]): Promise<boolean> {
+  /** The large-batch path: whole orders inserted beside the staging of the rest. */
+  async #writeWholeOrders(rows: readonly TradeRow[]): Promise<void> {
+    const { complete, open } = completeInBatch(rows);
+    // The insert and the staging are independent: run them side by side.
+    const insert = complete.length === 0 ? Promise.resolve(true) : this.#insertWhole(complete);
+    await this.#o.store.stage(open);
+    if (await insert) {
+      this.committedInBatch += complete.length;
+      this.#queueTerminal(open);
+    } else {
+      const fills = complete.flatMap((c) => c.fills);
+      await this.#o.store.stage(fills);
+      this.#queueTerminal([...open, ...fills]);
+    }
+  }
+
+  /**
+   * Only a terminal fill can complete an order when fills arrive in order; an order completed by
+   * a late earlier fill is picked up by the sweep instead (one HGETALL per order, not per batch).
+   */
+  #queueTerminal(rows: readonly TradeRow[]): void {
+    for (const { trade } of rows) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
+  }
+
+  /** Inserts whole orders; false (logged) when ClickHouse refused them. */
+  async #insertWhole(orders: BatchOrders['complete']): Promise<boolean> {
     try {
-      await this.#o.sink.insert(orders);
+      await this.#o.sink.insert(orders.map((o) => o.row));
       return true;
     } catch (err) {
-      this.#log.warn({ orders: orders.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; staging the fills for the sweep');
+      this.#log.warn({ orders: orders.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; the fills are staged for the sweep');
       return false;
     }
   }
 
   async #commitQueued(): Promise<void> {
-    while (this.#toCommit.size > 0) {
+    const warn = (err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order commit failed; the sweep will retry');
+    while (this.#stagedBatches.length > 0 || this.#toCommit.size > 0) {
+      await this.#commitStagedWhole(this.#stagedBatches.splice(0)).catch(warn);
       const members = [...this.#toCommit];
       this.#toCommit.clear();
-      await this.#commit(members, false).catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order commit failed; the sweep will retry'));
+      if (members.length > 0) await this.#commit(members, false).catch(warn);
     }
+  }
+
+  /** Whole orders of staged batches, written from memory (no HGETALL) and then forgotten in Redis. */
+  async #commitStagedWhole(batches: readonly (readonly TradeRow[])[]): Promise<void> {
+    const whole: BatchOrders['complete'] = [];
+    for (const rows of batches) {
+      const { complete, open } = completeInBatch(rows);
+      whole.push(...complete);
+      this.#queueTerminal(open);
+    }
+    if (whole.length === 0 || !(await this.#insertWhole(whole))) return; // still staged: the sweep commits them
+    await this.#o.store.forget(whole.map((c) => c.member));
   }
 
   async #commit(members: readonly string[], timedOut: boolean): Promise<void> {

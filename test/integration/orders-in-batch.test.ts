@@ -65,11 +65,14 @@ test('when that insert fails, the fills are staged instead, so the sweep can com
   assert.deepEqual(rows, [['filled', '2']]);
 });
 
-test('a small batch (below the default 2,000 rows) stages even its whole orders: one Redis call beats a ClickHouse round trip', async () => {
+test('a small batch (below the default 2,000 rows) stages even its whole orders, then writes them from memory and forgets them', async () => {
   const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database), undefined);
+  const store = createOrderStore(config, redis);
   await t.afterBatch([fill('SMALL-1', '1', '1', 'partial'), fill('SMALL-1', '2', '3', 'filled')]);
   assert.equal(t.committedInBatch, 0);
+  assert.equal((await store.load(['ACC-001|SMALL-1'])).get('ACC-001|SMALL-1')?.length, 2, 'staged before the batch completes');
   await t.stop(); // the queued commit (off the critical path) writes it
+  assert.deepEqual([...(await store.load(['ACC-001|SMALL-1'])).keys()], [], 'forgotten once written');
   const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'SMALL-1'`);
   assert.deepEqual(rows, [['filled', '2']]);
 });
