@@ -1,4 +1,5 @@
 import { SignatureError } from '../errors/index.js';
+import { isPlainObject } from './trade-fast-check.js';
 import { ENVELOPE_RULES, MAX_PAYLOAD_BYTES, signedEnvelopeSchema, type SignedEnvelope } from './signed-envelope.js';
 
 const R = ENVELOPE_RULES;
@@ -6,8 +7,8 @@ const KEYS = new Set(['kid', 'nonce', 'sent_at_ns', 'sig', 'payload']);
 
 /** The hot-path twin of signedEnvelopeSchema: true only when zod would accept `m` unchanged. */
 export function passesEnvelopeSchema(m: unknown): m is SignedEnvelope {
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) return false;
-  const e = m as Record<string, unknown>;
+  if (!isPlainObject(m)) return false;
+  const e = m;
   for (const k of Object.keys(e)) if (!KEYS.has(k)) return false;
   return (
     typeof e.kid === 'string' &&

@@ -22,6 +22,13 @@ function decimal(v: unknown, pattern: RegExp): boolean {
   return typeof v === 'string' && v.length <= R.maxDecimal && pattern.test(v);
 }
 
+/** A JSON-like object: what JSON.parse makes, or an object literal. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 function onlyKeys(o: object, keys: ReadonlySet<string>): boolean {
   for (const k of Object.keys(o)) if (!keys.has(k)) return false;
   return true;
@@ -29,8 +36,8 @@ function onlyKeys(o: object, keys: ReadonlySet<string>): boolean {
 
 /** True only when the trade schema of `t.schema_version` (1 or 2) accepts `input` unchanged. */
 export function passesTradeSchema(input: unknown): input is Trade {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
-  const t = input as Record<string, unknown>;
+  if (!isPlainObject(input)) return false; // class instances and the like go through zod, which copies them
+  const t = input;
   const version = t.schema_version;
   if (version === 2) {
     if (t.fee !== undefined && !decimal(t.fee, DECIMAL_PATTERN)) return false;

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { compareDecimal } from '../../src/trade/decimal.js';
 import { passesEnvelopeSchema } from '../../src/trade/parse-envelope.js';
 import { signedEnvelopeSchema } from '../../src/trade/signed-envelope.js';
+import { parseTrade } from '../../src/trade/parse-trade.js';
 import { passesTradeSchema } from '../../src/trade/trade-fast-check.js';
 import { tradeSchemaFor } from '../../src/trade/trade-schema.js';
 import { makeTrade } from '../helpers/trade-factory.js';
@@ -85,4 +86,18 @@ test('compareDecimal orders decimal strings as exact numbers', () => {
   );
   assert.equal(compareDecimal('1.50', '1.5'), 0);
   assert.equal(compareDecimal('10', '9.999999999999'), 1);
+});
+
+test('a class instance is never taken as is: zod reads it and returns a plain copy, so JSON.stringify signs every field', () => {
+  const fields = JSON.parse(JSON.stringify(makeTrade())) as Record<string, unknown>;
+  // Fields as getters on the prototype: JSON.stringify(instance) would give "{}".
+  const proto = Object.fromEntries(Object.keys(fields).map((k) => [k, undefined]));
+  for (const k of Object.keys(fields)) Object.defineProperty(proto, k, { get: () => fields[k], enumerable: false });
+  const instance = Object.create(proto) as Record<string, unknown>;
+  assert.equal(JSON.stringify(instance), '{}');
+  assert.equal(passesTradeSchema(instance), false);
+  const parsed = parseTrade(instance);
+  assert.notEqual(parsed, instance);
+  assert.deepEqual(JSON.parse(JSON.stringify(parsed)), fields);
+  assert.equal(parseTrade(fields), fields, 'a plain object is returned as given');
 });
