@@ -73,7 +73,7 @@ export class SpillReplayer {
   async #replayAll(onProgress: (rows: number) => void): Promise<number> {
     let replayed = 0;
     const progress = (n: number) => onProgress((replayed += n));
-    if (this.#options.own !== undefined) await this.#drain(this.#options.own, progress);
+    if (this.#options.own?.exists()) await this.#drain(this.#options.own, progress); // never written: nothing to drain (and no need to create it)
     for (const orphan of this.#options.directory.orphans()) {
       const file = new DuckDbSpillFile(orphan.path, this.#log, { lockWaitMs: 0 });
       try {
