@@ -1,5 +1,6 @@
 import { benchEnv } from '../lib/bench-env.js';
 import { startCpuMeter } from '../lib/cpu-meter.js';
+import { startRedisCpuMeter } from '../lib/redis-cpu-meter.js';
 import { reportDrain, waitQueueEmpty } from '../lib/drain.js';
 import { failedJobs } from '../lib/queue-counts.js';
 import type { Scenario } from '../lib/report.js';
@@ -29,12 +30,14 @@ export const noopBullmq: Scenario = {
       report.mark('start worker');
       try {
         const cpu = startCpuMeter(worker.pid);
+        const redisCpu = await startRedisCpuMeter(r.connection);
         const started = performance.now();
         await r.trades.resume();
         const drain = await waitQueueEmpty(r, worker, fill.jobs, `${this.name}: draining`, options.maxWaitS * 1000);
         report.mark('drain');
         reportDrain(report, drain, started, fill.jobs, { key: 'rate', label: `drain ${fill.jobs.toLocaleString('en-US')} one-trade jobs (c=${config.worker.concurrency})`, unit: 'jobs/s', timeoutS: options.maxWaitS });
         cpu(report, fill.jobs, 'job');
+        await redisCpu(report, fill.jobs, 'job');
         reportRss(report, worker);
       } finally {
         const code = await worker.stop(report.problems.length > 0 ? STUCK_STOP_MS : undefined);

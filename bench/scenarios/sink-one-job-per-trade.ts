@@ -1,5 +1,6 @@
 import { benchEnv } from '../lib/bench-env.js';
 import { startCpuMeter } from '../lib/cpu-meter.js';
+import { startRedisCpuMeter } from '../lib/redis-cpu-meter.js';
 import { reportDrain, waitRowsInserted, type Drain } from '../lib/drain.js';
 import type { Scenario } from '../lib/report.js';
 import { withResources } from '../lib/resources.js';
@@ -34,12 +35,14 @@ export const sinkOneJobPerTrade: Scenario = {
       try {
         // 1. pre-filled queue
         const cpu = startCpuMeter(worker.pid);
+        const redisCpu = await startRedisCpuMeter(r.connection);
         const started = performance.now();
         await r.trades.resume();
         const drain = await waitRowsInserted(r, worker, n, `${this.name}: draining`, options.maxWaitS * 1000);
         report.mark('drain');
         reportDrain(report, drain, started, n, { key: 'rate', label: `drain ${n.toLocaleString('en-US')} pre-filled one-trade jobs`, unit: 'trades/s', timeoutS: options.maxWaitS });
         cpu(report, n, 'trade');
+        await redisCpu(report, n, 'trade');
         if (drain.timedOut) return;
 
         // 2. a producer publishing concurrently (1,000 trades per publish call, 2 calls in flight)

@@ -1,5 +1,6 @@
 import { benchEnv } from '../lib/bench-env.js';
 import { startCpuMeter } from '../lib/cpu-meter.js';
+import { startRedisCpuMeter } from '../lib/redis-cpu-meter.js';
 import { reportDrain, waitRowsInserted } from '../lib/drain.js';
 import type { Scenario } from '../lib/report.js';
 import { withResources } from '../lib/resources.js';
@@ -30,6 +31,7 @@ function sinkPackedWith(name: string, processes: number, title: string): Scenari
         report.mark('start worker');
         try {
           const cpu = startCpuMeter(...workers.map((w) => w.pid));
+          const redisCpu = await startRedisCpuMeter(r.connection);
           const started = performance.now();
           await r.trades.resume();
           const anyExit = { exitStatus: () => workers.map((w) => w.exitStatus()).find((s) => s !== undefined) };
@@ -38,6 +40,7 @@ function sinkPackedWith(name: string, processes: number, title: string): Scenari
           const by = processes === 1 ? '' : ` by ${processes} worker processes`;
           reportDrain(report, drain, started, n, { key: 'rate', label: `drain ${n.toLocaleString('en-US')} trades in ${fill.jobs.toLocaleString('en-US')} jobs of ${options.packSize}${by}`, unit: 'trades/s', timeoutS: options.maxWaitS });
           cpu(report, n, 'trade');
+          await redisCpu(report, n, 'trade');
           reportRss(report, ...workers);
         } finally {
           for (const worker of workers) {
