@@ -1,17 +1,24 @@
 import type { Logger } from '../logger.js';
 
 /**
- * First SIGTERM/SIGINT runs `stop` (drain with a deadline) and exits 0; a second signal exits
- * at once with code 130. Returns a function that removes the handlers.
+ * First SIGTERM/SIGINT runs `stop` (drain with a deadline) and exits 0; the same signal again
+ * exits at once with code 130. The other signal meanwhile is taken as the same request: Ctrl-C
+ * in a terminal sends SIGINT to a whole process group, and the parent in it (`trade-sync up`, a
+ * supervisor) then sends its children SIGTERM, which must not cut their drain short.
+ * Returns a function that removes the handlers.
  */
 export function onShutdownSignal(log: Logger, stop: () => Promise<void>): () => void {
-  let stopping = false;
+  let first: NodeJS.Signals | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (first === signal) {
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(130);
     }
-    stopping = true;
+    if (first !== undefined) {
+      log.info({ signal, first }, 'already shutting down gracefully');
+      return;
+    }
+    first = signal;
     log.info({ signal }, 'shutting down gracefully');
     stop().then(
       () => process.exit(0),
