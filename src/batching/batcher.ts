@@ -1,6 +1,6 @@
 /** Limits that close a batch; whichever is reached first flushes it. */
 export interface BatchLimits {
-  /** Rows per insert. @defaultValue 100_000 (TRADE_SYNC_BATCH_MAX_ROWS) */
+  /** Rows per insert. @defaultValue 10_000 (TRADE_SYNC_BATCH_MAX_ROWS) */
   readonly maxRows: number;
   /** Encoded bytes per insert. @defaultValue 64 MiB */
   readonly maxBytes: number;
