@@ -70,6 +70,9 @@ export function evaluateGoals(results: readonly ScenarioResult[]): Goal[] {
       goal(lookup, why, { scenario: 'latency', label: 'peak RSS', op: '<=', target: 256, unit: 'MiB', figureKey: 'rss', needs: [['latency', 'rss']], compute: first }),
     );
   }
+  if (ran('outage')) {
+    goals.push(goal(lookup, why, { scenario: 'outage', label: 'replay start delay', op: '<=', target: 5_000, unit: 'ms', figureKey: 'delay', needs: [['outage', 'delay']], compute: first }));
+  }
   if (ran('spill')) {
     goals.push(
       goal(lookup, why, { scenario: 'spill', label: 'spill write', op: '>=', target: 100_000, unit: 'rows/s', figureKey: 'write', needs: [['spill', 'write']], compute: first }),

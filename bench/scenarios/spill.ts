@@ -45,7 +45,6 @@ export const spill: Scenario = {
       report.expect(Number(final) === rows.length, `count() FINAL = ${final}, expected ${rows.length}`);
       report.figure('write', `spill ${rows.length.toLocaleString('en-US')} rows in ${batch.toLocaleString('en-US')}-row transactions`, perSecond(rows.length, writeMs), 'rows/s');
       report.figure('replay', `replay them into ClickHouse, ${config.spill.replayBatchRows.toLocaleString('en-US')} rows a batch`, perSecond(rows.length, replayMs), 'rows/s');
-      report.note('spill: replay start delay after an outage is measured by test/integration/outage-stop-clickhouse.test.ts (1.8–4.2 s here)');
     });
   },
 };
