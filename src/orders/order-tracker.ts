@@ -30,6 +30,9 @@ export interface OrderTrackerOptions {
  */
 const IN_BATCH_MIN_ROWS = 2_000;
 
+/** Rows of staged batches held for a commit from memory; past it (commits lagging) orders go the Redis way. */
+const MAX_ROWS_HELD = 50_000;
+
 function split(member: string): [string, string] {
   const bar = member.indexOf('|');
   return [member.slice(0, bar), member.slice(bar + 1)];
@@ -50,6 +53,7 @@ export class OrderTracker {
   readonly #toCommit = new Set<string>();
   /** Staged batches whose whole orders are still to be written from memory. */
   readonly #stagedBatches: (readonly TradeRow[])[] = [];
+  #stagedRows = 0;
   #committing: Promise<void> | undefined;
   /** Orders committed as incomplete by this process (for metrics). */
   incompleteCommitted = 0;
@@ -76,8 +80,12 @@ export class OrderTracker {
       await this.#writeWholeOrders(rows);
     } else {
       await this.#o.store.stage(rows);
-      if (clickHouseUp) this.#stagedBatches.push(rows);
-      else this.#queueTerminal(rows);
+      if (clickHouseUp && this.#stagedRows + rows.length <= MAX_ROWS_HELD) {
+        this.#stagedBatches.push(rows);
+        this.#stagedRows += rows.length;
+      } else {
+        this.#queueTerminal(rows); // Redis has them: don't hold more in memory while commits lag
+      }
     }
     this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
   }
@@ -120,7 +128,9 @@ export class OrderTracker {
   async #commitQueued(): Promise<void> {
     const warn = (err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order commit failed; the sweep will retry');
     while (this.#stagedBatches.length > 0 || this.#toCommit.size > 0) {
-      await this.#commitStagedWhole(this.#stagedBatches.splice(0)).catch(warn);
+      const batches = this.#stagedBatches.splice(0);
+      this.#stagedRows = 0;
+      await this.#commitStagedWhole(batches).catch(warn);
       const members = [...this.#toCommit];
       this.#toCommit.clear();
       if (members.length > 0) await this.#commit(members, false).catch(warn);
