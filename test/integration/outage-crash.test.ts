@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
-import { TradeProducer } from '../../src/producer/trade-producer.js';
-import { assertExactlyOnce } from '../helpers/assert-exactly-once.js';
+import { test } from 'node:test';
 import { spillRowCount } from '../helpers/spill-row-count.js';
 import { waitForDrained } from '../helpers/wait-for-drained.js';
-import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
-import { privateClickHouse } from '../helpers/private-clickhouse.js';
-import { testQueues } from '../helpers/queue-helpers.js';
-import { runCli, spawnCli, type CliProcess } from '../helpers/spawn-cli.js';
-import { testConfig, testEnv } from '../helpers/test-env.js';
+import { outageFixture } from '../helpers/outage-fixture.js';
+import { runCli, type CliProcess } from '../helpers/spawn-cli.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { tradeStream } from '../helpers/trade-stream.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -23,55 +18,13 @@ const logLines = (proc: CliProcess) =>
   proc.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; time: number; file?: string; rows: number });
 const ownFile = (pid: number) => `spill-${hostname().replace(/[^A-Za-z0-9_.]/g, '_')}-${pid}.duckdb`;
 
-/** A private ClickHouse (migrated), queues, a producer, and `worker()` to spawn real worker processes. */
-async function outage(t: TestContext, overrides: Record<string, string> = {}) {
-  const ch = await privateClickHouse(t);
-  const env = testEnv({ TRADE_SYNC_CLICKHOUSE_URL: ch.url, TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS: '2000', TRADE_SYNC_LOG_LEVEL: 'info', ...overrides });
-  const config = testConfig(env);
-  const database = config.clickhouse.database;
-  const db = await migratedDatabase(config);
-  const queues = testQueues(config);
-  onCleanup(t, () => rmSync(config.spill.dir, { recursive: true, force: true }));
-  onCleanup(t, () => db.drop().catch(() => undefined)); // the private server goes away anyway
-  onCleanup(t, () => queues.cleanup());
-  const producer = new TradeProducer(config);
-  onCleanup(t, () => producer.close());
-  /** count() FINAL, or -1 while the server does not answer. */
-  const count = async () => {
-    try {
-      const [[n] = ['0']] = await queryText(db.client, `SELECT count() FROM ${database}.trades FINAL`);
-      return Number(n);
-    } catch {
-      return -1;
-    }
-  };
-  return {
-    ch,
-    env,
-    dir: config.spill.dir,
-    queues,
-    producer,
-    count,
-    async worker(): Promise<CliProcess> {
-      const proc = spawnCli(['worker'], env);
-      onCleanup(t, () => proc.kill('SIGKILL'));
-      await waitFor(async () => proc.output(), (o) => o.includes('"worker running"'), 30_000, 'worker running');
-      return proc;
-    },
-    /** Every one of `published` trades exactly once, queue drained, spill and DLQ empty. */
-    async assertExactlyOnce(published: number, worker: CliProcess) {
-      await assertExactlyOnce({ client: db.client, database, queues, env, published, count, worker });
-    },
-  };
-}
-
 const spillBacklog = async (env: Record<string, string>) => {
   const status = await runCli(['status', '--json'], env);
   return status.code === 0 ? (JSON.parse(status.stdout) as { spillBacklog: number }).spillBacklog : -1;
 };
 
 test('kill -9 of a worker while it spills: with ClickHouse back, a new worker adopts its file, every trade exactly once', async (t) => {
-  const p = await outage(t);
+  const p = await outageFixture(t);
   const first = await p.worker();
   await p.ch.stop();
   const stream = tradeStream(p.producer, { perSecond: 2_000, packSize: 20 });
@@ -94,7 +47,7 @@ test('kill -9 of a worker mid-replay of a 100k-row spill: a new worker adopts th
   const total = 100_000;
   // Replay in 10k-row batches (so the kill lands mid-replay); spill in batches of 10k rows too, and a
   // long job lock, so a loaded machine does not make the worker lose job locks while it writes.
-  const p = await outage(t, { TRADE_SYNC_REPLAY_BATCH_ROWS: '10000', TRADE_SYNC_BATCH_MAX_ROWS: '10000', TRADE_SYNC_LOCK_DURATION_MS: '10000' });
+  const p = await outageFixture(t, { TRADE_SYNC_REPLAY_BATCH_ROWS: '10000', TRADE_SYNC_BATCH_MAX_ROWS: '10000', TRADE_SYNC_LOCK_DURATION_MS: '10000' });
   const first = await p.worker();
   await p.ch.stop();
   const trades = Array.from({ length: total }, (_, i) => makeTrade({ symbol: `R${i % 10}` }));

@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { test } from 'node:test';
-import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { readWorkerHeartbeats } from '../../src/worker/worker-heartbeat.js';
-import { assertExactlyOnce } from '../helpers/assert-exactly-once.js';
-import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
-import { privateClickHouse } from '../helpers/private-clickhouse.js';
-import { testQueues } from '../helpers/queue-helpers.js';
-import { spawnCli } from '../helpers/spawn-cli.js';
-import { testConfig, testEnv } from '../helpers/test-env.js';
+import { outageFixture } from '../helpers/outage-fixture.js';
 import { tradeStream } from '../helpers/trade-stream.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -23,31 +16,10 @@ function replayLog(output: string): { rows: number; firstAt: number; lastAt: num
 }
 
 test('ClickHouse stopped for 20 s mid-stream: every trade lands exactly once, replay starts within seconds, spill and DLQ empty', async (t) => {
-  const ch = await privateClickHouse(t);
   // Job locks at the production default (5 s): the replay of a large spill holds the event loop for a while.
-  const env = testEnv({ TRADE_SYNC_CLICKHOUSE_URL: ch.url, TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS: '2000', TRADE_SYNC_LOCK_DURATION_MS: '5000', TRADE_SYNC_LOG_LEVEL: 'info' });
-  const config = testConfig(env);
-  const database = config.clickhouse.database;
-  const db = await migratedDatabase(config);
-  const queues = testQueues(config);
-  onCleanup(t, () => rmSync(config.spill.dir, { recursive: true, force: true }));
-  onCleanup(t, () => db.drop().catch(() => undefined)); // the private server goes away anyway
-  onCleanup(t, () => queues.cleanup());
-  const worker = spawnCli(['worker'], env);
-  onCleanup(t, () => worker.kill('SIGKILL'));
-  const producer = new TradeProducer(config);
-  onCleanup(t, () => producer.close());
-  /** count() FINAL of the trades matching `where`; -1 while the server does not answer. */
-  const count = async (where = '1') => {
-    try {
-      const [[n] = ['0']] = await queryText(db.client, `SELECT count() FROM ${database}.trades FINAL WHERE ${where}`);
-      return Number(n);
-    } catch {
-      return -1;
-    }
-  };
-
-  await waitFor(async () => worker.output(), (o) => o.includes('"worker running"'), 20_000, 'worker process running');
+  const p = await outageFixture(t, { TRADE_SYNC_LOCK_DURATION_MS: '5000' });
+  const { ch, config, queues, producer, count } = p;
+  const worker = await p.worker();
   const stream = tradeStream(producer, { perSecond: 2_000, packSize: 20 });
   onCleanup(t, () => stream.stop().catch(() => undefined));
   await waitFor(() => count(), (n) => n >= 2_000, 20_000, 'trades flowing into ClickHouse');
@@ -71,7 +43,7 @@ test('ClickHouse stopped for 20 s mid-stream: every trade lands exactly once, re
   await sleep(backAt + 3_000 - Date.now());
   const published = await stream.stop();
 
-  await assertExactlyOnce({ client: db.client, database, queues, env, published, count: () => count(), worker });
+  await p.assertExactlyOnce(published, worker);
   assert.equal(worker.child.exitCode, null, 'the worker process kept running through the outage');
 
   const outageTrades = await count("account = 'OUTAGE'");
