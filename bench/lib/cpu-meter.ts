@@ -3,8 +3,8 @@ import type { Report } from './report.js';
 
 /**
  * CPU time worker processes spend per item over a phase (user + system, all their threads).
- * Wall-clock rates on a shared 2-core box swing with whatever else runs; CPU per item moves only
- * when the code does, so it is the figure to compare before/after a change.
+ * Wall-clock rates on a shared 2-core VM swing by ±30% between runs; CPU per item swings less
+ * (±15% here), so it is the better figure to compare before/after a change, run back to back.
  */
 export function startCpuMeter(...pids: number[]): (report: Report, items: number, unit: 'trade' | 'job') => void {
   const total = (): number | undefined => {
