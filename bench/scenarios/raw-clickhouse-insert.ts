@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { benchEnv, BENCH_KEYS } from '../lib/bench-env.js';
 import { queryText } from '../lib/clickhouse-queries.js';
 import { progress } from '../lib/progress.js';
@@ -12,11 +13,15 @@ import type { TradeRow } from '../../src/sinks/trade-row.js';
 
 const ROUNDS = 3;
 
+/** One-row INSERTs timed for the round-trip floor that every batch pays, whatever its size. */
+const SMALL_INSERTS = 30;
+
 /**
  * The ClickHouse limit: the same rows the sink writes, pre-encoded as TabSeparated, sorted like
  * the sink sorts a batch, inserted in large batches one after another with the sink's client
  * settings, in three rounds into fresh tables; the best round counts. Encoding is not timed:
- * this is the best any sink could do.
+ * this is the best any sink could do. Then one-row INSERTs one after another into a fresh table:
+ * the round trip every batch pays however small it is (a new part on disk per INSERT).
  */
 export const rawClickhouseInsert: Scenario = {
   name: 'raw-clickhouse-insert',
@@ -58,12 +63,31 @@ export const rawClickhouseInsert: Scenario = {
         bar.stop();
       }
       report.mark('insert');
+      const floor = await smallInsertMs(client, `${r.database}.trades_one_row`, `${r.database}.trades`, bodies[0]?.split('\n')[0] ?? '');
+      const [[landed = '0'] = []] = await queryText(client, `SELECT count() FROM ${r.database}.trades_one_row`);
+      report.expect(Number(landed) === SMALL_INSERTS, `trades_one_row: count() = ${landed}, expected ${SMALL_INSERTS}`);
+      report.mark('one-row inserts');
       const best = Math.max(...rates);
       const mib = perSecond(bytes, (rows.length / best) * 1000) / 2 ** 20;
       report.figure('rate', `insert ${rows.length.toLocaleString('en-US')} rows, ${Math.min(options.rawBatchRows, rows.length).toLocaleString('en-US')}/INSERT, best of ${ROUNDS}`, best, 'rows/s');
       report.figure('mbps', 'TSV body throughput (best round)', mib, 'MiB/s');
       report.figure('encode', 'sort + TSV encoding in JS (not in the rate above)', perSecond(rows.length, encodeMs), 'rows/s');
+      report.figure('floor', `one-row INSERT round trip, median of ${SMALL_INSERTS}`, floor.median, 'ms');
+      report.figure('floor90', `one-row INSERT round trip, 90th percentile`, floor.p90, 'ms');
       report.note(`rounds: ${rates.map((x) => Math.round(x).toLocaleString('en-US')).join(', ')} rows/s`);
     });
   },
 };
+
+/** Median and 90th percentile of SMALL_INSERTS sequential one-row INSERTs into a fresh copy of `like`. */
+async function smallInsertMs(client: ClickHouseClient, table: string, like: string, row: string): Promise<{ median: number; p90: number }> {
+  await client.command({ query: `CREATE TABLE ${table} AS ${like}` });
+  const ms: number[] = [];
+  for (let i = 0; i < SMALL_INSERTS; i++) {
+    const started = performance.now();
+    await client.insert({ table, columns: INSERT_COLUMNS as [string, ...string[]], format: 'TabSeparated', values: Readable.from([`${row}\n`], { objectMode: false }) });
+    ms.push(performance.now() - started);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(SMALL_INSERTS / 2)] ?? NaN, p90: ms[Math.floor(SMALL_INSERTS * 0.9)] ?? NaN };
+}

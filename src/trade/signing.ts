@@ -16,8 +16,8 @@ export function canonicalBytes(e: Pick<SignedEnvelope, 'kid' | 'nonce' | 'sent_a
   return `${DOMAIN}\n${e.kid}\n${e.nonce}\n${e.sent_at_ns}\n${e.payload}`;
 }
 
-function hmacHex(secret: Buffer, e: Pick<SignedEnvelope, 'kid' | 'nonce' | 'sent_at_ns' | 'payload'>): string {
-  return createHmac('sha256', secret).update(canonicalBytes(e)).digest('hex');
+function hmac(secret: Buffer, e: Pick<SignedEnvelope, 'kid' | 'nonce' | 'sent_at_ns' | 'payload'>): Buffer {
+  return createHmac('sha256', secret).update(canonicalBytes(e)).digest();
 }
 
 /** Unique per process and call: a random process prefix and a counter. */
@@ -36,14 +36,14 @@ export function signTrade(keyring: Keyring, trade: Trade, sentAtNs: string = now
   const secret = kid === undefined ? undefined : keyring.secret(kid);
   if (kid === undefined || secret === undefined) throw new SignatureError('SIGNATURE_UNKNOWN_KEY', 'no signing key configured');
   const unsigned = { kid, nonce: nextNonce(), sent_at_ns: sentAtNs, payload: JSON.stringify(trade) };
-  return { ...unsigned, sig: hmacHex(secret, unsigned) };
+  return { ...unsigned, sig: hmac(secret, unsigned).toString('hex') };
 }
 
 /** Checks the signature with a timing-safe compare; throws SignatureError on an unknown kid or mismatch. */
 export function verifyEnvelope(keyring: Keyring, e: SignedEnvelope): void {
   const secret = keyring.secret(e.kid);
   if (secret === undefined) throw new SignatureError('SIGNATURE_UNKNOWN_KEY', `key id "${e.kid}" is not configured`);
-  const expected = Buffer.from(hmacHex(secret, e), 'hex');
+  const expected = hmac(secret, e);
   const given = Buffer.from(e.sig, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     throw new SignatureError('SIGNATURE_INVALID', `signature does not match (kid "${e.kid}")`);

@@ -40,7 +40,7 @@ test('an empty environment gives the documented defaults', () => {
   assertFields(
     c.worker,
     {
-      concurrency: 1_000, batchMaxRows: 10_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 200, insertAttempts: 6,
+      concurrency: 2_000, batchMaxRows: 10_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 200, insertAttempts: 6,
       retryBaseMs: 200, retryMaxMs: 5_000, lockDurationMs: 5_000, stalledIntervalMs: 5_000, shutdownTimeoutMs: 20_000,
     },
     'worker',
@@ -132,6 +132,6 @@ test('the config is deeply frozen: assignment throws in strict mode', () => {
   assert.throws(() => {
     (c.keyring as { signingKid: string }).signingKid = 'k2';
   }, TypeError);
-  assert.equal(c.worker.concurrency, 1_000);
+  assert.equal(c.worker.concurrency, 2_000);
   assert.equal(c.keyring.signingKid, 'k1');
 });
