@@ -51,7 +51,7 @@ export const rawClickhouseInsert: Scenario = {
           if (round > 0) await client.command({ query: `CREATE TABLE ${table} AS ${r.database}.trades` });
           const started = performance.now();
           for (const [i, body] of bodies.entries()) {
-            await client.insert({ table, columns: INSERT_COLUMNS as [string, ...string[]], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) });
+            await insertTsv(client, table, body);
             done += Math.min(options.rawBatchRows, rows.length - i * options.rawBatchRows);
             bar.update(done);
           }
@@ -79,13 +79,18 @@ export const rawClickhouseInsert: Scenario = {
   },
 };
 
+/** One INSERT of a TabSeparated body in the sink's column order, with the sink's client settings. */
+function insertTsv(client: ClickHouseClient, table: string, body: string): Promise<unknown> {
+  return client.insert({ table, columns: INSERT_COLUMNS as [string, ...string[]], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) });
+}
+
 /** Median and 90th percentile of one INSERT per line (each a different trade), one after another, into a fresh copy of `like`. */
 async function smallInsertMs(client: ClickHouseClient, table: string, like: string, lines: readonly string[]): Promise<{ median: number; p90: number }> {
   await client.command({ query: `CREATE TABLE ${table} AS ${like}` });
   const ms: number[] = [];
   for (const line of lines) {
     const started = performance.now();
-    await client.insert({ table, columns: INSERT_COLUMNS as [string, ...string[]], format: 'TabSeparated', values: Readable.from([`${line}\n`], { objectMode: false }) });
+    await insertTsv(client, table, `${line}\n`);
     ms.push(performance.now() - started);
   }
   ms.sort((a, b) => a - b);
