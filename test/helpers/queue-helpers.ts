@@ -25,6 +25,8 @@ export function testQueues(config: Config): TestQueues {
       await dlq.obliterate({ force: true }).catch(() => undefined);
       await purgeKeys(connection, `${config.redis.prefix}:${config.queues.trades}:*`).catch(() => undefined);
       await purgeKeys(connection, `${config.redis.prefix}:${config.queues.dlq}:*`).catch(() => undefined);
+      // The ingest server's nonces and rate-limit buckets (they expire, but a test leaves nothing behind).
+      await purgeKeys(connection, `${config.redis.prefix}:ingest:${config.queues.trades}:*`).catch(() => undefined);
       await trades.close();
       await dlq.close();
       await connection.quit();

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { createRedisConnection } from '../../queues/index.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
+import { purgeKeys } from '../helpers/purge-keys.js';
 import { startSupervisorCli } from '../helpers/supervisor-helpers.js';
 import { testConfig, testEnv } from '../helpers/test-env.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -17,8 +18,8 @@ test('a worker that keeps dying is restarted with backoff and reported as a cras
   onCleanup(t, async () => {
     rmSync(config.spill.dir, { recursive: true, force: true });
     const redis = createRedisConnection(config, 'producer');
-    const keys = await redis.keys(`${config.redis.prefix}:${config.queues.trades}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await purgeKeys(redis, `${config.redis.prefix}:${config.queues.trades}:*`);
+    await purgeKeys(redis, `${config.redis.prefix}:${config.queues.dlq}:*`);
     await redis.quit();
   });
   const supervisor = await startSupervisorCli(config, {
