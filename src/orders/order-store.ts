@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis, Result } from 'ioredis';
 import type { TradeRow } from '../sinks/trade-row.js';
 import { decodeFill, encodeFill, orderMemberOf, type StagedFill } from './staged-fill.js';
@@ -72,6 +73,15 @@ export class OrderStore {
     return `${this.#ns}:incomplete`;
   }
 
+  #record(id: string): string {
+    return `${this.#ns}:whole:${id}`;
+  }
+
+  /** Batch records by the time they were staged. */
+  get #records(): string {
+    return `${this.#ns}:whole-records`;
+  }
+
   get #incompleteTotal(): string {
     return `${this.#ns}:incomplete-total`;
   }
@@ -100,6 +110,42 @@ export class OrderStore {
       if (args.length >= 4_000) await flush(); // keep each script call short: Redis runs it atomically
     }
     await flush();
+  }
+
+  /**
+   * Stages the fills of orders that are whole within one batch as one batch record: one value
+   * and one sorted-set entry, instead of a hash per order. Nothing merges into these orders
+   * later; the record only has to outlive a crash until their rows are written. Returns its id.
+   */
+  async stageWhole(rows: readonly TradeRow[]): Promise<string> {
+    const id = randomUUID();
+    const value = JSON.stringify(rows.map(({ trade }) => [orderMemberOf(trade), trade.trade_id, encodeFill(trade)]));
+    const results = await this.#redis.multi().set(this.#record(id), value, 'EX', this.#fillTtlSeconds).zadd(this.#records, Date.now(), id).exec();
+    for (const [err] of results ?? []) if (err) throw err;
+    return id;
+  }
+
+  /** Batch records staged before `before` (ms), oldest first, with their fills by order. An expired record has none. */
+  async wholeRecordsBefore(before: number, limit = 100): Promise<{ id: string; fills: Map<string, StagedFill[]> }[]> {
+    const ids = await this.#redis.zrangebyscore(this.#records, '-inf', `(${before}`, 'LIMIT', 0, limit);
+    if (ids.length === 0) return [];
+    const values = await this.#redis.mget(...ids.map((id) => this.#record(id)));
+    return ids.map((id, i) => {
+      const fills = new Map<string, StagedFill[]>();
+      for (const [member, tradeId, encoded] of JSON.parse(values[i] ?? '[]') as [string, string, string][]) {
+        let list = fills.get(member);
+        if (list === undefined) fills.set(member, (list = []));
+        list.push(decodeFill(tradeId, encoded));
+      }
+      return { id, fills };
+    });
+  }
+
+  /** Drops batch records whose orders are written. */
+  async dropWholeRecords(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const results = await this.#redis.multi().del(...ids.map((id) => this.#record(id))).zrem(this.#records, ...ids).exec();
+    for (const [err] of results ?? []) if (err) throw err;
   }
 
   /** Fills seen so far for each order (orders with none are left out). */

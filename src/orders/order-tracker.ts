@@ -22,15 +22,15 @@ export interface OrderTrackerOptions {
 }
 
 /**
- * Below this, a batch's fills are all staged (its whole orders are then written from memory,
- * off the critical path). Writing them before the batch's jobs complete costs a ClickHouse
- * round trip, which for a small batch (a worker waiting on I/O, where latency is what matters)
- * costs more than the one Redis call that stages them; a large batch comes from a busy worker,
- * where staging every fill is the CPU it lacks.
+ * Below this, a batch's whole orders go to a batch record in Redis and are written from memory
+ * off the critical path. Writing them before the batch's jobs complete costs a ClickHouse round
+ * trip, which for a small batch (a worker waiting on I/O, where latency is what matters) costs
+ * more than the Redis calls that stage them; a large batch comes from a busy worker, where any
+ * staging is the CPU it lacks.
  */
 const IN_BATCH_MIN_ROWS = 2_000;
 
-/** Rows of staged batches held for a commit from memory; past it (commits lagging) orders go the Redis way. */
+/** Fills held in memory for commits from batch records; past it (commits lagging) fills are staged per order. */
 const MAX_ROWS_HELD = 50_000;
 
 function split(member: string): [string, string] {
@@ -39,9 +39,10 @@ function split(member: string): [string, string] {
 }
 
 /**
- * Partial fills → orders. After each batch is durable its fills are staged in Redis; an order
- * whose fills are complete is written once to the orders table and forgotten. A periodic sweep
- * commits what a failed insert left behind and times out stragglers as `incomplete`. Every
+ * Partial fills → orders. After each batch is durable, the fills of orders it does not complete
+ * are staged in Redis per order, and orders complete within it are written or kept in a batch
+ * record until they are; an order is written once to the orders table and forgotten. A periodic
+ * sweep commits what a failed insert left behind and times out stragglers as `incomplete`. Every
  * step is idempotent (fills keyed by trade id, order rows collapse in ClickHouse by version),
  * so a crash anywhere re-runs it without losing or doubling an order.
  */
@@ -51,9 +52,9 @@ export class OrderTracker {
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   readonly #toCommit = new Set<string>();
-  /** Staged batches whose whole orders are still to be written from memory. */
-  readonly #stagedBatches: (readonly TradeRow[])[] = [];
-  #stagedRows = 0;
+  /** Whole orders of small batches, staged as batch records, still to be written from memory. */
+  readonly #held: { readonly record: string; readonly orders: BatchOrders['complete'] }[] = [];
+  #heldRows = 0;
   #committing: Promise<void> | undefined;
   /** Orders committed as incomplete by this process (for metrics). */
   incompleteCommitted = 0;
@@ -70,22 +71,21 @@ export class OrderTracker {
    * within milliseconds, so all their fills are in one batch ("whole" orders, completeInBatch).
    * - A large batch that reached ClickHouse: whole orders are written at once, in one insert,
    *   without staging; the other fills are staged in Redis.
-   * - Otherwise every fill is staged (one Redis call), and whole orders are written from memory
-   *   off the critical path — the fills are safe in Redis meanwhile.
+   * - A small batch stages its whole orders as one batch record and the other fills per order
+   *   (side by side); the whole orders are then written from memory off the critical path and
+   *   the record dropped. The sweep writes what a crash or a failed insert left in records.
+   * - While ClickHouse is down, or commits lag (MAX_ROWS_HELD), every fill is staged per order.
    * Orders ended by a staged terminal fill are committed from Redis off the critical path; the
    * sweep commits whatever a crash or a failed insert left. Throws only when Redis fails.
    */
   async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
     if (clickHouseUp && rows.length >= (this.#o.inBatchMinRows ?? IN_BATCH_MIN_ROWS)) {
       await this.#writeWholeOrders(rows);
+    } else if (clickHouseUp && this.#heldRows + rows.length <= MAX_ROWS_HELD) {
+      await this.#holdWholeOrders(rows);
     } else {
       await this.#o.store.stage(rows);
-      if (clickHouseUp && this.#stagedRows + rows.length <= MAX_ROWS_HELD) {
-        this.#stagedBatches.push(rows);
-        this.#stagedRows += rows.length;
-      } else {
-        this.#queueTerminal(rows); // Redis has them: don't hold more in memory while commits lag
-      }
+      this.#queueTerminal(rows);
     }
     this.#committing ??= this.#commitQueued().finally(() => (this.#committing = undefined));
   }
@@ -104,6 +104,17 @@ export class OrderTracker {
       await this.#o.store.stage(fills);
       this.#queueTerminal([...open, ...fills]);
     }
+  }
+
+  /** The small-batch path: whole orders into one batch record, the rest staged per order. */
+  async #holdWholeOrders(rows: readonly TradeRow[]): Promise<void> {
+    const { complete, open } = completeInBatch(rows);
+    const fills = complete.flatMap((c) => c.fills);
+    const [record] = await Promise.all([fills.length > 0 ? this.#o.store.stageWhole(fills) : undefined, this.#o.store.stage(open)]);
+    this.#queueTerminal(open);
+    if (record === undefined) return;
+    this.#held.push({ record, orders: complete });
+    this.#heldRows += fills.length;
   }
 
   /**
@@ -127,26 +138,40 @@ export class OrderTracker {
 
   async #commitQueued(): Promise<void> {
     const warn = (err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order commit failed; the sweep will retry');
-    while (this.#stagedBatches.length > 0 || this.#toCommit.size > 0) {
-      const batches = this.#stagedBatches.splice(0);
-      this.#stagedRows = 0;
-      await this.#commitStagedWhole(batches).catch(warn);
+    while (this.#held.length > 0 || this.#toCommit.size > 0) {
+      const held = this.#held.splice(0);
+      this.#heldRows = 0;
+      await this.#commitHeld(held).catch(warn);
       const members = [...this.#toCommit];
       this.#toCommit.clear();
       if (members.length > 0) await this.#commit(members, false).catch(warn);
     }
   }
 
-  /** Whole orders of staged batches, written from memory (no HGETALL) and then forgotten in Redis. */
-  async #commitStagedWhole(batches: readonly (readonly TradeRow[])[]): Promise<void> {
-    const whole: BatchOrders['complete'] = [];
-    for (const rows of batches) {
-      const { complete, open } = completeInBatch(rows);
-      whole.push(...complete);
-      this.#queueTerminal(open);
+  /** Whole orders of batch records, written from memory in one insert; then the records go. */
+  async #commitHeld(held: readonly { record: string; orders: BatchOrders['complete'] }[]): Promise<void> {
+    const orders = held.flatMap((h) => h.orders);
+    if (orders.length === 0 || !(await this.#insertWhole(orders))) return; // the sweep writes them from the records
+    // Forgetting also clears what an earlier delivery of these fills may have left (a pending or incomplete entry).
+    await Promise.all([this.#o.store.dropWholeRecords(held.map((h) => h.record)), this.#o.store.forget(orders.map((o) => o.member))]);
+  }
+
+  /** Batch records a crash or a failed insert left: their orders computed from the record, written, the records dropped. */
+  async #commitRecords(before: number): Promise<void> {
+    const records = await this.#o.store.wholeRecordsBefore(before);
+    if (records.length === 0) return;
+    const rows: OrderRow[] = [];
+    const members: string[] = [];
+    for (const { fills } of records) {
+      for (const [member, list] of fills) {
+        const [account, orderId] = split(member);
+        const row = computeOrder(account, orderId, list, true); // whole when staged: complete
+        if (row) rows.push(row);
+        members.push(member);
+      }
     }
-    if (whole.length === 0 || !(await this.#insertWhole(whole))) return; // still staged: the sweep commits them
-    await this.#o.store.forget(whole.map((c) => c.member));
+    if (rows.length > 0) await this.#o.sink.insert(rows);
+    await Promise.all([this.#o.store.dropWholeRecords(records.map((r) => r.id)), this.#o.store.forget(members)]);
   }
 
   async #commit(members: readonly string[], timedOut: boolean): Promise<void> {
@@ -184,6 +209,7 @@ export class OrderTracker {
   /** One sweep: retry commits older than a sweep period, time out orders older than the timeout. */
   sweep(now = Date.now()): Promise<void> {
     this.#sweeping ??= (async () => {
+      await this.#commitRecords(now - this.#o.sweepIntervalMs);
       const stale = await this.#o.store.pendingBefore(now - this.#o.sweepIntervalMs);
       if (stale.length === 0) return;
       await this.#commit(stale.map((s) => s.member), false);

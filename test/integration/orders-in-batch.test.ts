@@ -33,6 +33,12 @@ const row = (trade: Trade): TradeRow => ({ trade, kid: 'test-k1', bytes: 100, so
 const fill = (orderId: string, qty: string, cum: string, status: Trade['order_status']) =>
   row(makeTrade({ order_id: orderId, qty, cum_qty: cum, order_qty: '3', order_status: status }));
 
+/** Batch records (staged up to a minute from now) that hold this order: other tests' records are left out. */
+async function recordsOf(member: string, before = Date.now() + 60_000) {
+  const records = await createOrderStore(config, redis).wholeRecordsBefore(before);
+  return records.filter((r) => r.fills.has(member));
+}
+
 /** `inBatchMinRows` 1 writes whole orders of any batch at once; undefined keeps the shipped threshold. */
 function tracker(sink: ClickHouseOrderSink, inBatchMinRows: number | undefined): OrderTracker {
   return new OrderTracker({ store: createOrderStore(config, redis), sink, timeoutMs: 60_000, sweepIntervalMs: 60_000, log: createLogger('silent'), inBatchMinRows });
@@ -65,14 +71,36 @@ test('when that insert fails, the fills are staged instead, so the sweep can com
   assert.deepEqual(rows, [['filled', '2']]);
 });
 
-test('a small batch (below the default 2,000 rows) stages even its whole orders, then writes them from memory and forgets them', async () => {
+test('a small batch (below the default 2,000 rows) keeps its whole orders in one batch record, writes them from memory, then drops it', async () => {
   const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database), undefined);
   const store = createOrderStore(config, redis);
-  await t.afterBatch([fill('SMALL-1', '1', '1', 'partial'), fill('SMALL-1', '2', '3', 'filled')]);
+  await t.afterBatch([fill('SMALL-1', '1', '1', 'partial'), fill('SMALL-OPEN', '1', '1', 'partial'), fill('SMALL-1', '2', '3', 'filled')]);
   assert.equal(t.committedInBatch, 0);
-  assert.equal((await store.load(['ACC-001|SMALL-1'])).get('ACC-001|SMALL-1')?.length, 2, 'staged before the batch completes');
+  const records = await recordsOf('ACC-001|SMALL-1');
+  assert.equal(records.length, 1, 'one record before the batch completes');
+  assert.deepEqual([...(records[0]?.fills.keys() ?? [])], ['ACC-001|SMALL-1'], 'holding the whole order only');
+  assert.equal(records[0]?.fills.get('ACC-001|SMALL-1')?.length, 2);
+  const staged = await store.load(['ACC-001|SMALL-1', 'ACC-001|SMALL-OPEN']);
+  assert.deepEqual([...staged.keys()], ['ACC-001|SMALL-OPEN'], 'the open order is staged per order');
   await t.stop(); // the queued commit (off the critical path) writes it
-  assert.deepEqual([...(await store.load(['ACC-001|SMALL-1'])).keys()], [], 'forgotten once written');
+  assert.deepEqual(await recordsOf('ACC-001|SMALL-1'), [], 'the record is dropped once its orders are written');
   const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'SMALL-1'`);
   assert.deepEqual(rows, [['filled', '2']]);
+});
+
+test('a batch record whose orders were not written (failed insert, or a crash) is written by the sweep', async () => {
+  const real = new ClickHouseOrderSink([db.client], config.clickhouse.database);
+  const failing = Object.assign(Object.create(real) as ClickHouseOrderSink, { insert: () => Promise.reject(new Error('injected: connection reset')) });
+  const t = tracker(failing, undefined);
+  await t.afterBatch([fill('REC-1', '1', '1', 'partial'), fill('REC-1', '2', '3', 'filled')]);
+  await t.stop();
+  assert.equal((await recordsOf('ACC-001|REC-1')).length, 1, 'the record outlives the failed insert');
+
+  const healed = tracker(real, undefined);
+  await healed.sweep(Date.now() + 1_000);
+  assert.equal((await recordsOf('ACC-001|REC-1')).length, 1, 'not before a sweep period has passed');
+  await healed.sweep(Date.now() + 120_000);
+  const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'REC-1'`);
+  assert.deepEqual(rows, [['filled', '2']]);
+  assert.deepEqual(await recordsOf('ACC-001|REC-1', Date.now() + 120_000), [], 'and the record dropped');
 });
