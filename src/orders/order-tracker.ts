@@ -52,6 +52,8 @@ export class OrderTracker {
   #timer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
   readonly #toCommit = new Set<string>();
+  /** Orders written straight from a large batch: what an earlier delivery of their fills left in Redis is cleared off the critical path. */
+  readonly #toForget: string[] = [];
   /** Whole orders of small batches, staged as batch records, still to be written from memory. */
   readonly #held: { readonly record: string; readonly orders: BatchOrders['complete'] }[] = [];
   #heldRows = 0;
@@ -99,6 +101,7 @@ export class OrderTracker {
     if (await insert) {
       this.committedInBatch += complete.length;
       this.#queueTerminal(open);
+      for (const c of complete) this.#toForget.push(c.member); // off the critical path
     } else {
       const fills = complete.flatMap((c) => c.fills);
       await this.#o.store.stage(fills);
@@ -138,10 +141,12 @@ export class OrderTracker {
 
   async #commitQueued(): Promise<void> {
     const warn = (err: unknown) => this.#log.warn({ err: (err as Error).message }, 'order commit failed; the sweep will retry');
-    while (this.#held.length > 0 || this.#toCommit.size > 0) {
+    while (this.#held.length > 0 || this.#toCommit.size > 0 || this.#toForget.length > 0) {
       const held = this.#held.splice(0);
       this.#heldRows = 0;
       await this.#commitHeld(held).catch(warn);
+      const forget = this.#toForget.splice(0);
+      if (forget.length > 0) await this.#o.store.forget(forget).catch(warn);
       const members = [...this.#toCommit];
       this.#toCommit.clear();
       if (members.length > 0) await this.#commit(members, false).catch(warn);

@@ -104,3 +104,23 @@ test('a batch record whose orders were not written (failed insert, or a crash) i
   assert.deepEqual(rows, [['filled', '2']]);
   assert.deepEqual(await recordsOf('ACC-001|REC-1', Date.now() + 120_000), [], 'and the record dropped');
 });
+
+test('an order committed as incomplete whose fills all come again in one batch is written complete and no longer counted incomplete', async () => {
+  const store = createOrderStore(config, redis);
+  const first = fill('AGAIN-1', '1', '1', 'partial');
+  const last = fill('AGAIN-1', '2', '3', 'filled');
+  const incomplete = `${ordersNamespace(config)}:incomplete`;
+  // Both paths: a large batch (written at once) and a small one (batch record).
+  for (const inBatchMinRows of [1, undefined]) {
+    await store.stage([first]);
+    await store.markIncomplete(['ACC-001|AGAIN-1']);
+    assert.notEqual(await redis.zscore(incomplete, 'ACC-001|AGAIN-1'), null, 'open as incomplete');
+    const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database), inBatchMinRows);
+    await t.afterBatch([first, last]);
+    await t.stop();
+    assert.equal(await redis.zscore(incomplete, 'ACC-001|AGAIN-1'), null, `no longer counted incomplete (inBatchMinRows ${inBatchMinRows})`);
+    assert.deepEqual([...(await store.load(['ACC-001|AGAIN-1'])).keys()], [], 'its staged fills gone');
+  }
+  const rows = await queryText(db.client, `SELECT status, fill_count FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = 'AGAIN-1'`);
+  assert.deepEqual(rows, [['filled', '2']]);
+});
