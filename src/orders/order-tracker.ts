@@ -128,13 +128,13 @@ export class OrderTracker {
     for (const { trade } of rows) if (isTerminalFill(trade.order_status, trade.cum_qty, trade.order_qty)) this.#toCommit.add(orderMemberOf(trade));
   }
 
-  /** Inserts whole orders; false (logged) when ClickHouse refused them. */
+  /** Inserts whole orders; false (logged) when ClickHouse refused them: the caller keeps their fills (staged, or in a batch record) for the sweep. */
   async #insertWhole(orders: BatchOrders['complete']): Promise<boolean> {
     try {
       await this.#o.sink.insert(orders.map((o) => o.row));
       return true;
     } catch (err) {
-      this.#log.warn({ orders: orders.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; the fills are staged for the sweep');
+      this.#log.warn({ orders: orders.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; the sweep will write these orders');
       return false;
     }
   }
