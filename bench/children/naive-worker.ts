@@ -33,7 +33,7 @@ const worker = new Worker<TradeJobData>(
         table,
         columns: INSERT_COLUMNS as [string, ...string[]],
         format: 'TabSeparated',
-        values: Readable.from([buildInsertBody([{ trade, kid: envelope.kid, bytes: 0, source: { jobId: job.id ?? '', index: 0, envelope } }])], { objectMode: false }),
+        values: Readable.from([buildInsertBody([{ trade, kid: envelope.kid, source: { jobId: job.id ?? '', index: 0, envelope } }])], { objectMode: false }),
       });
       inserted += 1;
     }

@@ -32,7 +32,7 @@ export const rawClickhouseInsert: Scenario = {
       const client = r.clickhouse;
       if (client === undefined) throw new Error('no database');
       const kid = BENCH_KEYS.split(':')[0] ?? 'bench-k1';
-      const rows: TradeRow[] = generateTrades(options.packedTrades).map((trade) => ({ trade, kid, bytes: 0, source: { jobId: '', index: 0, envelope: null } }));
+      const rows: TradeRow[] = generateTrades(options.packedTrades).map((trade) => ({ trade, kid, source: { jobId: '', index: 0, envelope: null } }));
       report.mark('generate');
       const bodies: string[] = [];
       const encodeStarted = performance.now();

@@ -24,7 +24,7 @@ export const spill: Scenario = {
     const { config } = benchEnv('spill', options.env);
     await withResources(config, { database: true }, report, async (r) => {
       const kid = BENCH_KEYS.split(':')[0] ?? 'bench-k1';
-      const rows: TradeRow[] = generateTrades(options.packedTrades / 2).map((trade, index) => ({ trade, kid, bytes: 0, source: { jobId: 'bench', index, envelope: { bench: true } } }));
+      const rows: TradeRow[] = generateTrades(options.packedTrades / 2).map((trade, index) => ({ trade, kid, source: { jobId: 'bench', index, envelope: { bench: true } } }));
       const log = createLogger('silent');
       const directory = new SpillDirectory(config.spill.dir);
       const file = new DuckDbSpillFile(directory.ownPath(), log);

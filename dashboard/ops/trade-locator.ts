@@ -37,6 +37,16 @@ export const TRADE_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 const firstLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0] ?? 'error';
 
 /**
+ * A dead letter of this trade: it names the trade, or it is a whole signed pack (which names no
+ * single trade) whose payload holds it.
+ */
+function namesTrade(letter: DeadLetter | undefined, tradeId: string): boolean {
+  if (letter?.tradeId === tradeId) return true;
+  const payload = (letter?.envelope as { payload?: unknown } | null | undefined)?.payload;
+  return letter?.tradeId === null && typeof payload === 'string' && payload.includes(`"trade_id":"${tradeId}"`);
+}
+
+/**
  * Where a trade is now: waiting/active/… in the trades queue (one-trade jobs are named by their
  * trade id), parked as a dead letter (with its error), in a spill file, or in ClickHouse. The
  * id must be a UUID (checked here again) before it goes into any query.
@@ -88,7 +98,7 @@ export class TradeLocator {
     for (let start = 0; start < maxDeadLetters; start += page) {
       const jobs = (await dlq.getFailed(start, start + page - 1)).filter((j): j is Job<DeadLetter> => j !== undefined);
       scanned += jobs.length;
-      for (const job of jobs.filter((j) => j.data?.tradeId === tradeId)) {
+      for (const job of jobs.filter((j) => namesTrade(j.data, tradeId))) {
         const d = job.data;
         locations.push({ where: 'dead-letter', queue: dlq.name, jobId: job.id ?? '', state: 'failed', code: d.error.code, message: d.error.message, attempts: d.attempts, failedAt: d.failedAt });
       }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PACK_TRADES } from '../trade/signed-envelope.js';
 
 const int = (min: number, fallback: number) => z.coerce.number().int().min(min).default(fallback);
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)');
@@ -16,7 +17,7 @@ export const envSchema = z.object({
   TRADE_SYNC_QUEUE_CAPACITY: int(10, 1_000_000),
   TRADE_SYNC_BACKPRESSURE: z.enum(['reject', 'wait']).default('reject'),
   TRADE_SYNC_BACKPRESSURE_WAIT_MS: int(0, 30_000),
-  TRADE_SYNC_PACK_SIZE: int(1, 1),
+  TRADE_SYNC_PACK_SIZE: z.coerce.number().int().min(1).max(MAX_PACK_TRADES).default(1),
   TRADE_SYNC_CLICKHOUSE_URL: z
     .string()
     .default('http://127.0.0.1:8123')

@@ -4,6 +4,7 @@ import { IngestError, SignatureError, TradeSyncError, TradeValidationError, type
 import type { Logger } from '../logger.js';
 import { parseTrade } from '../trade/parse-trade.js';
 import { parseEnvelope } from '../trade/parse-envelope.js';
+import { parsePayload } from '../trade/read-signed-payload.js';
 import type { SignedEnvelope } from '../trade/signed-envelope.js';
 import { verifyEnvelope } from '../trade/signing.js';
 import type { Trade } from '../trade/trade-schema.js';
@@ -122,14 +123,16 @@ export class IngestHandler {
     }
     const outside = replayWindowError(envelope.sent_at_ns, nowMs, this.#deps.config.replayWindowMs);
     if (outside !== undefined) return reject(index, label, 401, 'INGEST_REPLAY_WINDOW', outside);
-    let body: unknown;
+    let body: { items: readonly unknown[]; packed: boolean };
     try {
-      body = JSON.parse(envelope.payload);
-    } catch {
-      return reject(index, label, 400, 'ENVELOPE_INVALID', 'payload is not JSON text');
+      body = parsePayload(envelope.payload);
+    } catch (err) {
+      if (err instanceof SignatureError) return reject(index, label, 400, err.code, err.message);
+      throw err;
     }
+    if (body.packed) return reject(index, label, 400, 'ENVELOPE_INVALID', 'payload is a signed pack; POST one trade per envelope (packs are for the producer library)');
     try {
-      return { index, envelope, trade: parseTrade(body) };
+      return { index, envelope, trade: parseTrade(body.items[0]) };
     } catch (err) {
       if (err instanceof TradeValidationError) return reject(index, label, 400, err.code, err.message, { issues: err.issues });
       throw err;

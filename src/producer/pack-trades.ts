@@ -1,26 +1,30 @@
 import { createHash } from 'node:crypto';
-import type { SignedEnvelope } from '../trade/signed-envelope.js';
+import type { Keyring } from '../config/keyring.js';
+import { MAX_PACK_TRADES, type SignedEnvelope } from '../trade/signed-envelope.js';
+import { signPack, signTrade } from '../trade/signing.js';
 import type { Trade } from '../trade/trade-schema.js';
 
 export interface PlannedJob {
   readonly name: 'trade' | 'pack';
   readonly jobId: string;
-  readonly envelopes: SignedEnvelope[];
+  /** One trade, or a signed pack of them. */
+  readonly envelope: SignedEnvelope;
 }
 
 /**
- * Groups signed trades into jobs: one job per trade with jobId = trade_id (packSize 1), or packs
- * of up to `packSize` trades whose jobId is a hash of their trade ids, so re-publishing the same
- * pack is a no-op in the queue.
+ * Signs trades into jobs: one job per trade with jobId = trade_id (packSize 1), or signed packs
+ * of up to `packSize` (at most MAX_PACK_TRADES) trades, one signature each, whose jobId is a
+ * hash of their trade ids, so re-publishing the same pack is a no-op in the queue.
  */
-export function packTrades(items: readonly { trade: Trade; envelope: SignedEnvelope }[], packSize: number): PlannedJob[] {
-  if (packSize <= 1) return items.map(({ trade, envelope }) => ({ name: 'trade', jobId: trade.trade_id, envelopes: [envelope] }));
+export function packTrades(keyring: Keyring, trades: readonly Trade[], packSize: number): PlannedJob[] {
+  if (packSize <= 1) return trades.map((trade) => ({ name: 'trade', jobId: trade.trade_id, envelope: signTrade(keyring, trade) }));
+  const size = Math.min(packSize, MAX_PACK_TRADES);
   const jobs: PlannedJob[] = [];
-  for (let i = 0; i < items.length; i += packSize) {
-    const chunk = items.slice(i, i + packSize);
+  for (let i = 0; i < trades.length; i += size) {
+    const chunk = trades.slice(i, i + size);
     const hash = createHash('sha256');
-    for (const { trade } of chunk) hash.update(trade.trade_id);
-    jobs.push({ name: 'pack', jobId: `p.${hash.digest('hex').slice(0, 40)}`, envelopes: chunk.map((c) => c.envelope) });
+    for (const trade of chunk) hash.update(trade.trade_id);
+    jobs.push({ name: 'pack', jobId: `p.${hash.digest('hex').slice(0, 40)}`, envelope: signPack(keyring, chunk) });
   }
   return jobs;
 }

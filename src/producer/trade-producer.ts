@@ -4,7 +4,6 @@ import { createRedisConnection, createTradesQueue, type TradeJobData } from '../
 import { requireKeys, type Config } from '../config/index.js';
 import { QueueFullError, TradeValidationError, type FieldIssue } from '../errors/index.js';
 import { parseTrade } from '../trade/parse-trade.js';
-import { signTrade } from '../trade/signing.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { packTrades } from './pack-trades.js';
 import { QueueDepthGauge } from './queue-depth-gauge.js';
@@ -13,7 +12,10 @@ import { QueueDepthGauge } from './queue-depth-gauge.js';
 export interface PublishOptions {
   /** `reject`: throw QueueFullError at 80% of capacity; `wait`: wait for room (up to backpressureWaitMs). */
   readonly backpressure?: 'reject' | 'wait';
-  /** Trades per job for arrays. @defaultValue TRADE_SYNC_PACK_SIZE (1) */
+  /**
+   * Trades per job for arrays: above 1, each job is one signed pack (one signature, checked once
+   * by the worker), at most MAX_PACK_TRADES (1,000). @defaultValue TRADE_SYNC_PACK_SIZE (1)
+   */
   readonly packSize?: number;
 }
 
@@ -48,17 +50,14 @@ export class TradeProducer {
   async publish(input: Trade | readonly Trade[], options: PublishOptions = {}): Promise<PublishResult> {
     const list: readonly unknown[] = Array.isArray(input) ? input : [input];
     const trades = validateAll(list);
-    const jobs = packTrades(
-      trades.map((trade) => ({ trade, envelope: signTrade(this.#config.keyring, trade) })),
-      Array.isArray(input) ? (options.packSize ?? this.#config.queues.packSize) : 1,
-    );
+    const jobs = packTrades(this.#config.keyring, trades, Array.isArray(input) ? (options.packSize ?? this.#config.queues.packSize) : 1);
     await this.#admit(jobs.length, options.backpressure ?? this.#config.queues.backpressure);
     for (let i = 0; i < jobs.length; i += ADD_CHUNK) {
       const chunk = jobs.slice(i, i + ADD_CHUNK);
       if (chunk.length === 1 && chunk[0] !== undefined) {
-        await this.#queue.add(chunk[0].name, { envelopes: chunk[0].envelopes }, { jobId: chunk[0].jobId });
+        await this.#queue.add(chunk[0].name, { envelopes: [chunk[0].envelope] }, { jobId: chunk[0].jobId });
       } else {
-        await this.#queue.addBulk(chunk.map((j) => ({ name: j.name, data: { envelopes: j.envelopes }, opts: { jobId: j.jobId } })));
+        await this.#queue.addBulk(chunk.map((j) => ({ name: j.name, data: { envelopes: [j.envelope] }, opts: { jobId: j.jobId } })));
       }
       this.#gauge.added(chunk.length);
     }

@@ -15,6 +15,8 @@ export interface RejectedRow {
 }
 
 export interface WriteResult {
+  /** The batch's rows, duplicates dropped and sorted, less the rejected: each is in ClickHouse or in the spill. */
+  readonly durable: readonly TradeRow[];
   readonly inserted: number;
   readonly spilled: number;
   readonly duplicates: number;
@@ -58,7 +60,9 @@ export class TradeBatchWriter {
     const { unique, duplicates } = prepareBatch(rows);
     const tally = { inserted: 0, spilled: 0, rejected: [] as RejectedRow[] };
     await this.#insertIsolating(unique, tally);
-    return { ...tally, duplicates };
+    const rejected = new Set(tally.rejected.map((r) => r.row));
+    const durable = rejected.size === 0 ? unique : unique.filter((row) => !rejected.has(row));
+    return { ...tally, durable, duplicates };
   }
 
   #attempt(rows: TradeRow[]): Promise<void> {

@@ -7,6 +7,7 @@ import type { EncodedBatch } from '../sinks/trade-sink.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { Serial } from './serial.js';
 import { isLockConflict, SpillCorruptError, SpillSchemaError } from './spill-errors.js';
+import { packRef, packSigOf, readPackRef } from './pack-ref.js';
 import { deleteBatchSql, encodedBatchSql, REPLAY_ORDER } from './replay-batch-sql.js';
 import { SPILL_COLUMNS, SPILL_MIGRATIONS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
 
@@ -32,7 +33,8 @@ const DEFAULTS: SpillFileOptions = { idleCloseMs: 300, maxHoldMs: 2_000, lockWai
 /** Rows appended between pauses that let timers (BullMQ lock renewal) run. */
 const YIELD_EVERY = 5_000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-const READ_COLUMNS = SPILL_COLUMNS.filter((c) => c !== 'spilled_at_ms').join(', ');
+const READ_COLUMNS = SPILL_COLUMNS.filter((c) => c !== 'spilled_at_ms');
+const ENVELOPE_AT = READ_COLUMNS.indexOf('envelope');
 
 /**
  * One DuckDB spill file, written by one process at a time. Every operation is serialized; a
@@ -63,7 +65,8 @@ export class DuckDbSpillFile {
       try {
         const appender = await c.createAppender('spill_rows');
         const now = BigInt(Date.now());
-        for (const [i, { trade: t, kid, source }] of rows.entries()) {
+        const packs = new Map<string, unknown>();
+        for (const [i, { trade: t, kid, source, item }] of rows.entries()) {
           if (i > 0 && i % YIELD_EVERY === 0) await yieldToEventLoop(); // keep job locks renewing
           appender.appendUTinyInt(t.schema_version);
           appender.appendVarchar(t.trade_id);
@@ -80,7 +83,9 @@ export class DuckDbSpillFile {
           appender.appendVarchar(t.venue);
           appender.appendVarchar(t.account);
           appender.appendVarchar(kid);
-          appender.appendVarchar(JSON.stringify(source.envelope));
+          const sig = item === undefined ? undefined : packSigOf(source.envelope);
+          if (sig !== undefined && item !== undefined) packs.set(sig, source.envelope);
+          appender.appendVarchar(sig !== undefined && item !== undefined ? packRef(sig, item) : JSON.stringify(source.envelope));
           appender.appendBigInt(now);
           if (t.schema_version === 2 && t.fee !== undefined) appender.appendVarchar(t.fee);
           else appender.appendNull();
@@ -90,6 +95,7 @@ export class DuckDbSpillFile {
         }
         appender.flushSync();
         appender.closeSync();
+        for (const [sig, envelope] of packs) await c.run('INSERT OR IGNORE INTO spill_packs VALUES ($1, $2)', [sig, JSON.stringify(envelope)]);
         await c.run('COMMIT');
       } catch (err) {
         await c.run('ROLLBACK').catch(() => undefined);
@@ -125,7 +131,11 @@ export class DuckDbSpillFile {
     const n = Math.max(1, Math.floor(limit));
     return this.#use(async (c) => {
       const replayed = (await this.#replayEncoded(c, n, target)) ?? (await this.#replayRows(c, n, target));
-      if (replayed > 0) await c.run(deleteBatchSql(n));
+      if (replayed > 0) {
+        await c.run(deleteBatchSql(n));
+        // Packs are kept while any of their trades is spilled; once the file is drained, none is.
+        if (Number((await c.runAndReadAll('SELECT count(*) FROM spill_rows')).getRowsJS()[0]?.[0] ?? 0) === 0) await c.run('DELETE FROM spill_packs');
+      }
       return replayed;
     });
   }
@@ -147,8 +157,10 @@ export class DuckDbSpillFile {
   }
 
   async #replayRows(c: DuckDBConnection, limit: number, target: ReplayTarget): Promise<number> {
-    const result = await c.runAndReadAll(`SELECT ${READ_COLUMNS} FROM spill_rows ${REPLAY_ORDER} LIMIT ${limit}`);
-    const rows = result.getRows().map((r, index) => toTradeRow(r, this.path, index)); // getRows: getRowsJS costs ~30 µs a row of event-loop time
+    const result = await c.runAndReadAll(`SELECT ${READ_COLUMNS.join(', ')} FROM spill_rows ${REPLAY_ORDER} LIMIT ${limit}`);
+    const raw = result.getRows(); // getRows: getRowsJS costs ~30 µs a row of event-loop time
+    const packs = await packsFor(c, raw.map((r) => r[ENVELOPE_AT]));
+    const rows = raw.map((r, index) => toTradeRow(r, this.path, index, packs));
     if (rows.length > 0) await target.insertRows(rows);
     return rows.length;
   }
@@ -222,6 +234,7 @@ export class DuckDbSpillFile {
       this.#log.info({ version: migration.version }, 'spill schema migrated');
     }
     await c.runAndReadAll(`SELECT count(*), max(length(trade_id)), max(length(envelope)), max(ts_ns), max(length(price || qty || order_qty || cum_qty)) FROM spill_rows`);
+    await c.runAndReadAll('SELECT count(*), max(length(sig)), max(length(envelope)) FROM spill_packs');
   }
 
   async #release(): Promise<void> {
@@ -241,7 +254,7 @@ export class DuckDbSpillFile {
   }
 }
 
-function toTradeRow(r: readonly unknown[], path: string, index: number): TradeRow {
+function toTradeRow(r: readonly unknown[], path: string, index: number, packs: ReadonlyMap<string, unknown>): TradeRow {
   const [schemaVersion, tradeId, orderId, fillSeq, symbol, side, price, qty, orderQty, cumQty, status, tsNs, venue, account, kid, envelope, fee, liquidity] = r;
   const trade = {
     schema_version: Number(schemaVersion),
@@ -261,5 +274,21 @@ function toTradeRow(r: readonly unknown[], path: string, index: number): TradeRo
     venue: String(venue),
     account: String(account),
   } as Trade;
-  return { trade, kid: String(kid), bytes: 300, source: { jobId: `spill:${path}`, index, envelope: JSON.parse(String(envelope)) as unknown } };
+  const text = String(envelope);
+  const ref = readPackRef(text);
+  if (ref === undefined) return { trade, kid: String(kid), source: { jobId: `spill:${path}`, index, envelope: JSON.parse(text) as unknown } };
+  return { trade, kid: String(kid), source: { jobId: `spill:${path}`, index, envelope: packs.get(ref.sig) ?? null }, item: ref.item };
+}
+
+/** The stored packs the rows' envelope columns refer to, by signature, read in one query. */
+async function packsFor(c: DuckDBConnection, envelopes: readonly unknown[]): Promise<Map<string, unknown>> {
+  const sigs = new Set<string>();
+  for (const e of envelopes) {
+    const ref = readPackRef(String(e));
+    if (ref !== undefined) sigs.add(ref.sig);
+  }
+  if (sigs.size === 0) return new Map();
+  // Signatures are 64 hex digits (readPackRef), so they can be quoted as they are.
+  const found = await c.runAndReadAll(`SELECT sig, envelope FROM spill_packs WHERE sig IN (${[...sigs].map((s) => `'${s}'`).join(', ')})`);
+  return new Map(found.getRows().map(([sig, envelope]) => [String(sig), JSON.parse(String(envelope)) as unknown]));
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { withAttachedSpills } from './attached-spills.js';
 import { DuckDbSpillFile } from './duckdb-spill-file.js';
 import type { SpillDirectory } from './spill-directory.js';
-import { SPILL_SCHEMA_VERSION } from './spill-schema.js';
+import { SPILL_PACKS_COLUMNS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
 
 /** Layout: MAGIC (8) | IV (12) | GCM tag (16) | AES-256-GCM ciphertext of a DuckDB spill file. */
 const MAGIC = Buffer.from('TSYNCBK1');
@@ -27,6 +27,9 @@ export async function backupSpill(directory: SpillDirectory, key: Buffer, target
       await c.run('CREATE TABLE backup.spill_meta (version INTEGER NOT NULL)');
       await c.run(`INSERT INTO backup.spill_meta VALUES (${SPILL_SCHEMA_VERSION})`);
       await c.run(`CREATE TABLE backup.spill_rows AS ${sources.map((s) => `SELECT * FROM ${s}.spill_rows`).join(' UNION ALL ')}`);
+      await c.run(`CREATE TABLE backup.spill_packs ${SPILL_PACKS_COLUMNS}`);
+      const withPacks = await c.runAndReadAll("SELECT database_name, schema_name FROM duckdb_tables() WHERE table_name = 'spill_packs' AND database_name != 'backup'");
+      for (const [database, schema] of withPacks.getRowsJS()) await c.run(`INSERT OR IGNORE INTO backup.spill_packs SELECT * FROM ${String(database)}.${String(schema)}.spill_packs`);
       const n = Number((await c.runAndReadAll('SELECT count(*) FROM backup.spill_rows')).getRowsJS()[0]?.[0] ?? 0);
       await c.run('DETACH backup');
       return n;

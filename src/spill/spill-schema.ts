@@ -1,11 +1,14 @@
 /** Version of the spill file layout; files carry it in `spill_meta` and are migrated on open. */
-export const SPILL_SCHEMA_VERSION = 2;
+export const SPILL_SCHEMA_VERSION = 3;
 
 /** The spill table. Decimals stay as their exact text; the `trades` view casts them for analytics. */
 export const SPILL_COLUMNS = [
   'schema_version', 'trade_id', 'order_id', 'fill_seq', 'symbol', 'side', 'price', 'qty', 'order_qty',
   'cum_qty', 'order_status', 'ts_ns', 'venue', 'account', 'kid', 'envelope', 'spilled_at_ms', 'fee', 'liquidity',
 ] as const;
+
+/** Columns of `spill_packs`: the signed packs whose trades are spilled, by signature (see pack-ref.ts). */
+export const SPILL_PACKS_COLUMNS = '(sig VARCHAR PRIMARY KEY, envelope VARCHAR NOT NULL)';
 
 /** DuckDB migrations by target version; each runs once inside a transaction. */
 export const SPILL_MIGRATIONS: readonly { version: number; statements: readonly string[] }[] = [
@@ -23,6 +26,11 @@ export const SPILL_MIGRATIONS: readonly { version: number; statements: readonly 
   {
     version: 2,
     statements: ['ALTER TABLE spill_rows ADD COLUMN IF NOT EXISTS fee VARCHAR', 'ALTER TABLE spill_rows ADD COLUMN IF NOT EXISTS liquidity VARCHAR'],
+  },
+  {
+    // Signed packs, stored once each; their spilled trades refer to them (pack-ref.ts).
+    version: 3,
+    statements: [`CREATE TABLE IF NOT EXISTS spill_packs ${SPILL_PACKS_COLUMNS}`],
   },
 ];
 

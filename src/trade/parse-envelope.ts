@@ -1,6 +1,6 @@
 import { SignatureError } from '../errors/index.js';
 import { isPlainObject } from './trade-fast-check.js';
-import { ENVELOPE_RULES, MAX_PAYLOAD_BYTES, signedEnvelopeSchema, type SignedEnvelope } from './signed-envelope.js';
+import { ENVELOPE_RULES, MAX_PACK_PAYLOAD_BYTES, signedEnvelopeSchema, type SignedEnvelope } from './signed-envelope.js';
 
 const R = ENVELOPE_RULES;
 const KEYS = new Set(['kid', 'nonce', 'sent_at_ns', 'sig', 'payload']);
@@ -21,7 +21,7 @@ export function passesEnvelopeSchema(m: unknown): m is SignedEnvelope {
     R.sig.test(e.sig) &&
     typeof e.payload === 'string' &&
     e.payload.length >= 2 &&
-    e.payload.length <= MAX_PAYLOAD_BYTES
+    e.payload.length <= MAX_PACK_PAYLOAD_BYTES
   );
 }
 

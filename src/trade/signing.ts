@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Keyring } from '../config/keyring.js';
 import { SignatureError } from '../errors/index.js';
-import type { SignedEnvelope } from './signed-envelope.js';
+import { MAX_PACK_TRADES, type SignedEnvelope } from './signed-envelope.js';
 import type { Trade } from './trade-schema.js';
 
 const DOMAIN = 'trade-sync.v1';
@@ -30,13 +30,27 @@ function nowNs(): string {
   return (BigInt(Date.now()) * 1_000_000n).toString();
 }
 
-/** Signs one trade with the keyring's signing key. */
-export function signTrade(keyring: Keyring, trade: Trade, sentAtNs: string = nowNs()): SignedEnvelope {
+/** Signs a payload text with the keyring's signing key. */
+function signPayload(keyring: Keyring, payload: string, sentAtNs: string): SignedEnvelope {
   const kid = keyring.signingKid;
   const secret = kid === undefined ? undefined : keyring.secret(kid);
   if (kid === undefined || secret === undefined) throw new SignatureError('SIGNATURE_UNKNOWN_KEY', 'no signing key configured');
-  const unsigned = { kid, nonce: nextNonce(), sent_at_ns: sentAtNs, payload: JSON.stringify(trade) };
+  const unsigned = { kid, nonce: nextNonce(), sent_at_ns: sentAtNs, payload };
   return { ...unsigned, sig: hmac(secret, unsigned).toString('hex') };
+}
+
+/** Signs one trade with the keyring's signing key. */
+export function signTrade(keyring: Keyring, trade: Trade, sentAtNs: string = nowNs()): SignedEnvelope {
+  return signPayload(keyring, JSON.stringify(trade), sentAtNs);
+}
+
+/**
+ * Signs a pack of trades as one envelope (payload: their JSON array): one HMAC for the pack,
+ * which the worker checks once. At most MAX_PACK_TRADES trades (the worker refuses more).
+ */
+export function signPack(keyring: Keyring, trades: readonly Trade[], sentAtNs: string = nowNs()): SignedEnvelope {
+  if (trades.length === 0 || trades.length > MAX_PACK_TRADES) throw new RangeError(`a pack holds 1 to ${MAX_PACK_TRADES} trades, not ${trades.length}`);
+  return signPayload(keyring, JSON.stringify(trades), sentAtNs);
 }
 
 /** Checks the signature with a timing-safe compare; throws SignatureError on an unknown kid or mismatch. */

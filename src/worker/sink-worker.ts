@@ -136,16 +136,13 @@ export class SinkWorker {
       ...rejectedRowLetters(result.rejected, this.#queue, failedAt),
     ];
     await this.#publisher.publish(letters);
-    if (this.#orders !== undefined) {
-      const rejected = new Set(result.rejected.map((r) => r.row.trade.trade_id));
-      await this.#orders.afterBatch(rows.filter((r) => !rejected.has(r.trade.trade_id)), result.spilled === 0);
-    }
+    await this.#orders?.afterBatch(result.durable, result.spilled === 0);
     this.stats.jobs += jobs.length;
     this.stats.inserted += result.inserted;
     this.stats.spilled += result.spilled;
     this.stats.duplicates += result.duplicates;
     this.stats.deadLettered += letters.length;
-    this.#metrics?.batchWritten({ received: jobs.reduce((n, j) => n + j.rows.length + j.rejects.length, 0), rows: jobs.flatMap((j) => j.rows), inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length });
+    this.#metrics?.batchWritten({ received: jobs.reduce((n, j) => n + j.rows.length + j.rejects.length, 0), rows, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length });
     log.debug({ jobs: jobs.length, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length, ms: Math.round(performance.now() - started) }, 'batch written');
     if (letters.length > 0) log.warn({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
   }

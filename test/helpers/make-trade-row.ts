@@ -6,7 +6,6 @@ export function makeTradeRow(trade: Trade, source: Partial<TradeRow['source']> =
   return {
     trade,
     kid: 'test-k1',
-    bytes: JSON.stringify(trade).length + 64,
     source: { jobId: source.jobId ?? trade.trade_id, index: source.index ?? 0, envelope: source.envelope ?? { trade_id: trade.trade_id } },
   };
 }

@@ -64,15 +64,17 @@ test('find a trade: in ClickHouse, dead-lettered with its error, delayed in the 
   const producer = new TradeProducer(h.config);
   const stranger = new TradeProducer(testConfig({ ...env, TRADE_SYNC_HMAC_KEYS: 'stranger:stranger-secret-0123456789abcdef0123' }));
   const dead = makeTrade({ symbol: 'FIND' });
+  const deadPack = [makeTrade({ symbol: 'FIND' }), makeTrade({ symbol: 'FIND' })];
   try {
     await producer.publish(landed);
     await stranger.publish(dead);
+    await stranger.publish(deadPack, { packSize: 2 }); // one dead letter for the signed pack
   } finally {
     await producer.close();
     await stranger.close();
   }
   await waitFor(() => countTrades(db.client, h.config.clickhouse.database), (n) => n >= 1, 20_000, 'trade in ClickHouse');
-  await waitFor(() => h.queues.dlq.getFailedCount(), (n) => n === 1, 20_000, 'dead letter');
+  await waitFor(() => h.queues.dlq.getFailedCount(), (n) => n === 2, 20_000, 'dead letters');
   await waitFor(async () => (await h.queues.trades.getJob(landed.trade_id))?.isCompleted(), (done) => done === true, 20_000, 'job completed');
 
   const inClickHouse = await find(landed.trade_id.toUpperCase());
@@ -86,6 +88,8 @@ test('find a trade: in ClickHouse, dead-lettered with its error, delayed in the 
   const dl = (await find(dead.trade_id)).locations.find((l) => l.where === 'dead-letter');
   assert.equal(dl?.code, 'SIGNATURE_UNKNOWN_KEY');
   assert.match(String(dl?.message), /stranger/);
+  const inPack = (await find(deadPack[1]!.trade_id)).locations.find((l) => l.where === 'dead-letter');
+  assert.equal(inPack?.code, 'SIGNATURE_UNKNOWN_KEY', 'a trade inside a dead-lettered pack is found too');
 
   const waiting = makeTrade({ symbol: 'FIND' });
   await h.queues.trades.add('trade', { envelopes: [signTrade(h.config.keyring, waiting)] }, { jobId: waiting.trade_id, delay: 600_000 });

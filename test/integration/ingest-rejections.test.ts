@@ -29,17 +29,19 @@ test('every rejection has its status and stable code; a mixed body is answered p
   const [invalid] = signAll([invalidTrade], 'test-k1');
   const badShape = { kid: 'test-k1', nonce: 'short', sent_at_ns: nowNs(), sig: 'zz', payload: '{}' };
   const notJson = handSign('test-k1', testSecret('test-k1'), 'not json at all');
+  const signedPack = handSign('test-k1', testSecret('test-k1'), JSON.stringify([makeTrade(), makeTrade()]));
   const body = [
     ndjson([g0, tampered, unknownKid, stale, future, invalid, badShape, notJson, g1]).trimEnd(),
     '{this line is not JSON',
     JSON.stringify(g2),
     JSON.stringify(g2), // the same envelope twice in one request: its nonce is already claimed
+    JSON.stringify(signedPack), // packs are for the queue, not for HTTPS
   ].join('\n');
 
   const reply = await postIngest(ingest.url, body, tls);
   assert.equal(reply.status, 207, reply.text);
   assert.equal(reply.json.accepted, 3);
-  assert.equal(reply.json.rejected, 9);
+  assert.equal(reply.json.rejected, 10);
   const byIndex = (i: number) => reply.json.results.find((r) => r.index === i);
   const expect: [number, number, string | undefined][] = [
     [0, 200, undefined],
@@ -54,6 +56,7 @@ test('every rejection has its status and stable code; a mixed body is answered p
     [9, 400, 'INGEST_BAD_REQUEST'],
     [10, 200, undefined],
     [11, 409, 'INGEST_NONCE_REUSED'],
+    [12, 400, 'ENVELOPE_INVALID'],
   ];
   for (const [index, status, code] of expect) {
     const r = byIndex(index);
@@ -66,6 +69,7 @@ test('every rejection has its status and stable code; a mixed body is answered p
   assert.match(byIndex(4)?.message ?? '', /in the future/);
   assert.deepEqual(byIndex(5)?.issues?.map((i) => i.path).sort(), ['price', 'symbol']);
   assert.equal(byIndex(5)?.trade_id, invalidTrade.trade_id);
+  assert.match(byIndex(12)?.message ?? '', /signed pack; POST one trade per envelope/);
 
   const jobs = await queues.trades.getJobs(['wait', 'active', 'delayed', 'completed']);
   assert.deepEqual(jobs.map((j) => j.id).sort(), good.map((g) => g.trade_id).sort(), 'exactly the accepted trades are queued');

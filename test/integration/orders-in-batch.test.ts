@@ -29,7 +29,7 @@ after(async () => {
   await db.drop();
 });
 
-const row = (trade: Trade): TradeRow => ({ trade, kid: 'test-k1', bytes: 100, source: { jobId: '1', index: 0, envelope: null } });
+const row = (trade: Trade): TradeRow => ({ trade, kid: 'test-k1', source: { jobId: '1', index: 0, envelope: null } });
 const fill = (orderId: string, qty: string, cum: string, status: Trade['order_status']) =>
   row(makeTrade({ order_id: orderId, qty, cum_qty: cum, order_qty: '3', order_status: status }));
 

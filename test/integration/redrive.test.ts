@@ -7,6 +7,7 @@ import { DeadLetterNotFoundError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/logger.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { normalizeDecimal } from '../../src/trade/decimal.js';
+import type { Trade } from '../../src/trade/trade-schema.js';
 import { countPhysicalRows, countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { testQueues } from '../helpers/queue-helpers.js';
 import { TEST_KEYS, testConfig, testEnv } from '../helpers/test-env.js';
@@ -62,7 +63,8 @@ test('a dead letter redriven after the key is rolled out lands exactly once, how
   await p.producer.publish([trade], { packSize: 2 }); // a second job carrying the same trade
   await waitFor(() => p.admin.count(), (n) => n === 2, 15_000, 'both copies dead-lettered');
   const letters = await p.admin.list();
-  assert.deepEqual(letters.map((l) => [l.tradeId, l.code]), [[trade.trade_id, 'SIGNATURE_UNKNOWN_KEY'], [trade.trade_id, 'SIGNATURE_UNKNOWN_KEY']]);
+  // A pack whose signature cannot be checked is one dead letter, naming no single trade.
+  assert.deepEqual(letters.map((l) => [l.tradeId ?? 'none', l.code]).sort(), [[trade.trade_id, 'SIGNATURE_UNKNOWN_KEY'], ['none', 'SIGNATURE_UNKNOWN_KEY']].sort());
   assert.equal(await countTrades(p.db.client, p.config.clickhouse.database), 0);
 
   await p.upgrade();
@@ -91,18 +93,18 @@ test('a dead letter redriven after the key is rolled out lands exactly once, how
   assert.equal(await p.admin.count(), 0, 'nothing is parked any more');
 });
 
-test('redriveAll sends 300 dead letters back, page by page, and each trade lands once', async (t) => {
+test('redriveAll sends 210 dead letters (200 trades, 10 signed packs) back, page by page, and each of the 300 trades lands once', async (t) => {
   const p = await lateKeyPipeline(t);
   const trades = Array.from({ length: 300 }, (_, i) => makeTrade({ symbol: `R${i % 7}` }));
   await p.producer.publish(trades.slice(0, 200));
   await p.producer.publish(trades.slice(200), { packSize: 10 });
-  await waitFor(() => p.admin.count(), (n) => n === 300, 30_000, '300 dead letters');
+  await waitFor(() => p.admin.count(), (n) => n === 210, 30_000, '210 dead letters');
   await p.upgrade();
 
   const progress: [number, number][] = [];
   const done = await p.admin.redriveAll((n, total) => progress.push([n, total]), 100);
-  assert.equal(done, 300);
-  assert.deepEqual(progress, [[100, 300], [200, 300], [300, 300]]);
+  assert.equal(done, 210);
+  assert.deepEqual(progress, [[100, 210], [200, 210], [210, 210]]);
   await waitFor(() => countTrades(p.db.client, p.config.clickhouse.database), (n) => n >= 300, 30_000, 'all redriven trades in ClickHouse');
   await waitForDrained(p.queues.dlq);
   await waitForDrained(p.queues.trades);
@@ -112,5 +114,45 @@ test('redriveAll sends 300 dead letters back, page by page, and each trade lands
   const rows = await queryText(p.db.client, `SELECT toString(trade_id) FROM ${database}.trades FINAL`);
   assert.deepEqual(rows.map((r) => r[0]).sort(), trades.map((tr) => tr.trade_id).sort());
   assert.equal(await p.admin.count(), 0);
-  assert.equal(await p.queues.dlq.getCompletedCount(), 300);
+  assert.equal(await p.queues.dlq.getCompletedCount(), 210);
+});
+
+test('one trade of a signed pack that a worker could not read is dead-lettered alone; its redrive takes only that trade', async (t) => {
+  const env = testEnv({ TRADE_SYNC_MAX_SCHEMA_VERSION: '1' });
+  const config = testConfig(env);
+  const db = await migratedDatabase(config);
+  const queues = testQueues(config);
+  const producer = new TradeProducer(config);
+  let worker: RunningWorker = await runWorker(config, createLogger('silent'));
+  t.after(async () => {
+    await producer.close();
+    await worker.stop();
+    await queues.cleanup();
+    await db.drop();
+    rmSync(config.spill.dir, { recursive: true, force: true });
+  });
+  const database = config.clickhouse.database;
+  await db.client.command({ query: `SYSTEM STOP MERGES ${database}.trades` }); // physical rows then count every insert
+  const trades = Array.from({ length: 10 }, (_, i) => (i === 3 ? ({ ...makeTrade({ schema_version: 2 }), fee: '0.25', liquidity: 'taker' } as Trade) : makeTrade()));
+  await producer.publish(trades, { packSize: 10 });
+  const admin = new DeadLetterAdmin(queues.dlq);
+  await waitFor(() => admin.count(), (n) => n === 1, 15_000, 'the v2 trade dead-lettered');
+  await waitForDrained(queues.trades);
+  const [letter] = await queues.dlq.getFailed(0, -1);
+  assert.equal(letter?.data.error.code, 'TRADE_SCHEMA_UNSUPPORTED');
+  assert.equal(letter?.data.tradeId, trades[3]!.trade_id);
+  assert.equal(letter?.data.item, 3);
+  assert.deepEqual(JSON.parse((letter?.data.envelope as { payload: string }).payload), trades, 'the whole signed pack is kept, exactly as queued');
+  assert.equal(await countTrades(db.client, database), 9, 'the pack\'s other trades landed');
+
+  await worker.stop();
+  worker = await runWorker(testConfig({ ...env, TRADE_SYNC_MAX_SCHEMA_VERSION: '2' }), createLogger('silent'));
+  await admin.redrive(letter!.id!);
+  await waitFor(() => countTrades(db.client, database), (n) => n === 10, 15_000, 'the redriven trade in ClickHouse');
+  await waitForDrained(queues.trades);
+  assert.equal(await countPhysicalRows(db.client, database), 10, 'the redrive inserted that one trade, not the whole pack again');
+  const [[fee, liquidity] = []] = await queryText(db.client, `SELECT toString(fee), liquidity FROM ${database}.trades FINAL WHERE trade_id = '${trades[3]!.trade_id}'`);
+  assert.equal(normalizeDecimal(fee ?? ''), '0.25');
+  assert.equal(liquidity, 'taker');
+  assert.equal(await admin.count(), 0);
 });

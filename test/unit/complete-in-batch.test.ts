@@ -6,7 +6,7 @@ import type { Trade } from '../../src/trade/trade-schema.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 
 function row(trade: Trade): TradeRow {
-  return { trade, kid: 'k1', bytes: 100, source: { jobId: '1', index: 0, envelope: null } };
+  return { trade, kid: 'k1', source: { jobId: '1', index: 0, envelope: null } };
 }
 
 function fill(orderId: string, seq: number, qty: string, cum: string, status: Trade['order_status'], price = '10'): TradeRow {
