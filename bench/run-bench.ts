@@ -21,19 +21,21 @@ import { Report, type BenchOptions, type Scenario, type ScenarioResult } from '.
 import { cleanupAll } from './lib/resources.js';
 import { sleep } from './lib/timing.js';
 import { ingest } from './scenarios/ingest.js';
-import { latency } from './scenarios/latency.js';
+import { latency, latencyPacked } from './scenarios/latency.js';
 import { naivePeer } from './scenarios/naive-peer.js';
-import { noopBullmq } from './scenarios/noop-bullmq.js';
+import { noopBullmq, noopBullmqPacked } from './scenarios/noop-bullmq.js';
 import { outage } from './scenarios/outage.js';
 import { rawClickhouseInsert } from './scenarios/raw-clickhouse-insert.js';
 import { sinkOneJobPerTrade } from './scenarios/sink-one-job-per-trade.js';
 import { sinkPacked, sinkPacked2 } from './scenarios/sink-packed.js';
 import { spill } from './scenarios/spill.js';
 
-// Each limit runs right before the scenario compared with it (noop → one job per trade, raw → packed),
-// so the pair sees the same machine. The naive peer runs last: dropping its thousands of one-row
-// parts keeps ClickHouse busy for a while.
-const SCENARIOS: readonly Scenario[] = [noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, sinkPacked, sinkPacked2, latency, naivePeer, spill, outage, ingest];
+// Each limit runs right before the scenario compared with it (noop → one job per trade, raw and
+// noop packed → packed), so the pair sees the same machine. The naive peer runs last: dropping its
+// thousands of one-row parts keeps ClickHouse busy for a while.
+const SCENARIOS: readonly Scenario[] = [
+  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, latency, latencyPacked, naivePeer, spill, outage, ingest,
+];
 
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value.replace(/_/g, ''));
