@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { classifyInsertError } from '../sinks/clickhouse/classify-insert-error.js';
-import type { OrderRow } from './compute-order.js';
+import type { OrderRow } from './order-row.js';
 
 const COLUMNS = [
   'account', 'order_id', 'symbol', 'side', 'venue', 'order_qty', 'filled_qty', 'notional', 'vwap',

@@ -112,7 +112,7 @@ test('an order committed as incomplete whose fills all come again in one batch i
   const incomplete = `${ordersNamespace(config)}:incomplete`;
   // Both paths: a large batch (written at once) and a small one (batch record).
   for (const inBatchMinRows of [1, undefined]) {
-    await store.stage([first]);
+    await store.stage([{ member: 'ACC-001|AGAIN-1', fills: [first.trade] }]);
     await store.markIncomplete(['ACC-001|AGAIN-1']);
     assert.notEqual(await redis.zscore(incomplete, 'ACC-001|AGAIN-1'), null, 'open as incomplete');
     const t = tracker(new ClickHouseOrderSink([db.client], config.clickhouse.database), inBatchMinRows);

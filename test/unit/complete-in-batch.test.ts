@@ -33,7 +33,7 @@ test('an order missing a fill, or without its terminal fill, stays open with all
   const done = [fill('D', 1, '6', '6', 'filled')];
   const { complete, open } = completeInBatch([...missing, ...unfinished, ...done]);
   assert.deepEqual(complete.map((c) => c.row.orderId), ['D']);
-  assert.deepEqual(open.map((r) => r.trade.trade_id).sort(), [...missing, ...unfinished].map((r) => r.trade.trade_id).sort());
+  assert.deepEqual(open.flatMap((g) => g.fills).map((f) => f.trade_id).sort(), [...missing, ...unfinished].map((r) => r.trade.trade_id).sort());
 });
 
 test('a cancelled order whose fills add up to its last cum_qty is complete as cancelled', () => {
