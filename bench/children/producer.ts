@@ -30,12 +30,13 @@ const engine = new SyntheticEngine(6);
 async function publish({ rate, count, packSize }: Start): Promise<void> {
   const started = performance.now();
   let sent = 0;
-  while (sent < count) {
+  // One publish call per 5 ms tick with the trades due by then, as an engine flushing its fills
+  // on a timer would (a call that overruns its tick is followed at once by the next).
+  for (let tick = 1; sent < count; tick++) {
+    const wait = started + tick * TICK_MS - performance.now();
+    if (wait > 0) await sleep(wait);
     const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate)) - sent;
-    if (due <= 0) {
-      await sleep(TICK_MS);
-      continue;
-    }
+    if (due <= 0) continue;
     const base = epochMicros() * 1000n;
     const trades = Array.from({ length: due }, (_, k) => ({ ...engine.next(), ts_ns: (base + BigInt(k)).toString() }));
     send({ type: 'published', base: base.toString(), count: due });

@@ -4,7 +4,7 @@ export interface BatchLimits {
   readonly maxRows: number;
   /** Encoded bytes per insert. @defaultValue 64 MiB */
   readonly maxBytes: number;
-  /** Oldest entry's age before the batch flushes anyway. @defaultValue 200 ms */
+  /** Oldest entry's age before the batch flushes anyway. @defaultValue 100 ms (TRADE_SYNC_BATCH_MAX_AGE_MS) */
   readonly maxAgeMs: number;
   /**
    * Entries (jobs) per batch. A batch can never hold more jobs than the worker has in flight,

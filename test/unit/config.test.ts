@@ -40,7 +40,7 @@ test('an empty environment gives the documented defaults', () => {
   assertFields(
     c.worker,
     {
-      concurrency: 2_000, batchMaxRows: 10_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 200, insertAttempts: 6,
+      concurrency: 2_000, batchMaxRows: 10_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 100, insertAttempts: 6,
       retryBaseMs: 200, retryMaxMs: 5_000, lockDurationMs: 5_000, stalledIntervalMs: 5_000, shutdownTimeoutMs: 20_000,
     },
     'worker',
