@@ -192,8 +192,9 @@ async function main(): Promise<number> {
   const totalS = (performance.now() - started) / 1000;
   const loadEnd = loadavg().map((l) => Number(l.toFixed(2)));
   const goals = evaluateGoals(results);
+  const judged = goals.filter((g) => g.info !== true);
   const failed = results.filter((r) => r.status === 'fail');
-  const missed = goals.filter((g) => g.met === false);
+  const missed = judged.filter((g) => g.met === false);
 
   if (cli.json) {
     process.stdout.write(`${JSON.stringify({ machine: { ...machine, loadavgEnd: loadEnd }, options, totalSeconds: totalS, scenarios: results, goals, ok: failed.length === 0 }, null, 2)}\n`);
@@ -207,7 +208,7 @@ async function main(): Promise<number> {
     const notes = results.flatMap((r) => [...r.problems.map((p) => `${r.name}: FAIL: ${p}`), ...r.notes.map((n) => `${r.name}: ${n}`)]);
     if (notes.length > 0) out.push(notes.map((n) => `  • ${n}`).join('\n'));
     out.push(
-      `goals: ${goals.filter((g) => g.met === true).length} met, ${missed.length} missed, ${goals.filter((g) => g.met === undefined).length} n/a` +
+      `goals: ${judged.filter((g) => g.met === true).length} met, ${missed.length} missed, ${judged.filter((g) => g.met === undefined).length} n/a` +
         (missed.length > 0 ? ` (missed: ${missed.map((g) => `${g.scenario} ${g.label}: ${formatGoal(g)}`).join('; ')})` : ''),
       `count checks: ${failed.length === 0 ? `all ${results.length} scenarios OK (count() FINAL == expected, DLQ empty)` : `${failed.length} FAILED: ${failed.map((r) => r.name).join(', ')}`}`,
     );

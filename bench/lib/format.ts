@@ -33,6 +33,7 @@ function formatBare(value: number, unit: string): string {
 
 /** "0.74 ≥ 0.70 ✓", "412 ≤ 256 MiB ✗", or "n/a (needs naive-peer)". */
 export function formatGoal(g: Goal): string {
+  if (g.info) return g.value === undefined ? `n/a (${g.missing ?? 'no value'})` : '';
   const op = g.op === '>=' ? '≥' : '≤';
   const target = `${formatBare(g.target, g.unit)}${g.unit === 'MiB' || g.unit === 'ms' ? ` ${g.unit}` : ''}`;
   if (g.value === undefined) return `${op} ${target}: n/a (${g.missing ?? 'no value'})`;
