@@ -1,47 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
+import { test } from 'node:test';
 import { createOrderStore, ordersNamespace } from '../../src/app/create-order-tracker.js';
-import { loadConfig, type Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import { decodeCarryRecord, encodeCarryRecord } from '../../src/orders/carry-record.js';
 import { ClickHouseOrderSink } from '../../src/orders/clickhouse-order-sink.js';
 import { OrderTracker, type OrderTrackerOptions } from '../../src/orders/order-tracker.js';
-import type { TradeRow } from '../../src/sinks/trade-row.js';
 import { normalizeDecimal } from '../../src/trade/decimal.js';
 import type { Trade } from '../../src/trade/trade-schema.js';
-import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
-import { purgeKeys } from '../helpers/purge-keys.js';
-import { testEnv } from '../helpers/test-env.js';
-import { makeTrade } from '../helpers/trade-factory.js';
+import { queryText } from '../helpers/clickhouse-helpers.js';
+import { fill, fillRow as row, orderTrackerFixture } from '../helpers/order-tracker-fixture.js';
 
-let config: Config;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let redis: Redis;
-
-before(async () => {
-  config = loadConfig(testEnv());
-  db = await migratedDatabase(config);
-  redis = new Redis(config.redis.url);
-});
-
-after(async () => {
-  await purgeKeys(redis, `${ordersNamespace(config)}:*`);
-  redis.disconnect();
-  await db.drop();
-});
-
-const row = (trade: Trade): TradeRow => ({ trade, kid: 'test-k1', source: { jobId: '1', index: 0, envelope: null } });
-const fill = (orderId: string, qty: string, cum: string, status: Trade['order_status']) =>
-  row(makeTrade({ order_id: orderId, qty, cum_qty: cum, order_qty: '3', order_status: status }));
+const f = orderTrackerFixture();
 const member = (orderId: string) => `ACC-001|${orderId}`;
-const pending = () => `${ordersNamespace(config)}:pending`;
+const pending = () => `${ordersNamespace(f.config)}:pending`;
 
 /** Every batch counts as large (its open orders are carried) unless told otherwise. */
 function tracker(options: Partial<OrderTrackerOptions> = {}): OrderTracker {
   return new OrderTracker({
-    store: createOrderStore(config, redis),
-    sink: new ClickHouseOrderSink([db.client], config.clickhouse.database),
+    store: createOrderStore(f.config, f.redis),
+    sink: new ClickHouseOrderSink([f.db.client], f.config.clickhouse.database),
     timeoutMs: 600_000, // sweeps two minutes ahead retry and recover, but time nothing out
     sweepIntervalMs: 60_000,
     log: createLogger('silent'),
@@ -52,11 +29,11 @@ function tracker(options: Partial<OrderTrackerOptions> = {}): OrderTracker {
 
 /** Carry records (written up to a minute from now) that hold this order. */
 async function carryRecordsOf(orderId: string, before = Date.now() + 60_000) {
-  return (await createOrderStore(config, redis).carryRecordsBefore(before)).filter((r) => r.fills.has(member(orderId)));
+  return (await createOrderStore(f.config, f.redis).carryRecordsBefore(before)).filter((r) => r.fills.has(member(orderId)));
 }
 
 const orderRow = async (orderId: string) =>
-  (await queryText(db.client, `SELECT status, fill_count, filled_qty FROM ${config.clickhouse.database}.orders FINAL WHERE order_id = '${orderId}'`)).map(([status = '', count = '', filled = '']) => [status, count, normalizeDecimal(filled)]);
+  (await queryText(f.db.client, `SELECT status, fill_count, filled_qty FROM ${f.config.clickhouse.database}.orders FINAL WHERE order_id = '${orderId}'`)).map(([status = '', count = '', filled = '']) => [status, count, normalizeDecimal(filled)]);
 
 test('a carry record decodes to the fills it was written with, by order', () => {
   const orders = ['R-1', 'R-2', 'R-1'].map((orderId, i) => ({ member: member(orderId), fills: Array.from({ length: i + 1 }, (_, n) => fill(orderId, `${n + 1}`, `${n + 1}`, 'partial').trade) }));
@@ -73,7 +50,7 @@ test('an order spanning two large batches is completed from memory: between them
   const records = await carryRecordsOf('SPAN-1');
   assert.equal(records.length, 1, 'one carry record holds the open order');
   assert.deepEqual(records[0]?.fills.get(member('SPAN-1'))?.map((f) => f.cum_qty), ['1']);
-  assert.equal(await redis.zscore(pending(), member('SPAN-1')), null, 'not staged per order');
+  assert.equal(await f.redis.zscore(pending(), member('SPAN-1')), null, 'not staged per order');
 
   await t.afterBatch([fill('SPAN-1', '2', '3', 'filled')]);
   await t.stop();
@@ -81,7 +58,7 @@ test('an order spanning two large batches is completed from memory: between them
   assert.equal(t.committedInBatch, 0);
   assert.deepEqual(await orderRow('SPAN-1'), [['filled', '2', '3']]);
   assert.deepEqual(await carryRecordsOf('SPAN-1'), [], 'the record is dropped once its orders are written');
-  assert.deepEqual([...(await createOrderStore(config, redis).load([member('SPAN-1')])).keys()], []);
+  assert.deepEqual([...(await createOrderStore(f.config, f.redis).load([member('SPAN-1')])).keys()], []);
 });
 
 test('a repeated fill carried across batches counts once', async () => {
@@ -99,9 +76,9 @@ test('on stop, carried orders are staged per order at their first-seen time and 
   const seen = Date.now();
   await t.afterBatch([fill('STOP-1', '1', '1', 'partial')]);
   await t.stop();
-  const score = Number(await redis.zscore(pending(), member('STOP-1')));
+  const score = Number(await f.redis.zscore(pending(), member('STOP-1')));
   assert.ok(score >= seen - 1 && score <= Date.now(), `first-seen ${score} is the batch's time`);
-  assert.equal((await createOrderStore(config, redis).load([member('STOP-1')])).get(member('STOP-1'))?.length, 1);
+  assert.equal((await createOrderStore(f.config, f.redis).load([member('STOP-1')])).get(member('STOP-1'))?.length, 1);
   assert.deepEqual(await carryRecordsOf('STOP-1'), []);
 
   // Its last fill then completes it from Redis, like any staged order.
@@ -110,7 +87,7 @@ test('on stop, carried orders are staged per order at their first-seen time and 
   await next.stop(); // stages what it carried; the queued commit of the terminal fill writes the order
   await next.sweep(Date.now() + 120_000);
   assert.deepEqual(await orderRow('STOP-1'), [['filled', '2', '3']]);
-  assert.equal(await redis.zscore(pending(), member('STOP-1')), null, 'forgotten once written');
+  assert.equal(await f.redis.zscore(pending(), member('STOP-1')), null, 'forgotten once written');
 });
 
 test('carried orders older than carryMs are staged per order by the timer', async () => {
@@ -119,8 +96,8 @@ test('carried orders older than carryMs are staged per order by the timer', asyn
   try {
     await t.afterBatch([fill('AGED-1', '1', '1', 'partial')]);
     const deadline = Date.now() + 5_000;
-    while ((await redis.zscore(pending(), member('AGED-1'))) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    assert.notEqual(await redis.zscore(pending(), member('AGED-1')), null, 'staged once aged');
+    while ((await f.redis.zscore(pending(), member('AGED-1'))) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.notEqual(await f.redis.zscore(pending(), member('AGED-1')), null, 'staged once aged');
   } finally {
     await t.stop();
   }
@@ -142,16 +119,16 @@ test("a crashed worker's carry record is recovered by another worker's sweep, ne
   assert.equal((await carryRecordsOf('CRASH-1', Date.now() + 120_000)).length, 1, 'not before a sweep period has passed');
   await healed.sweep(Date.now() + 120_000);
   assert.deepEqual(await carryRecordsOf('CRASH-1', Date.now() + 120_000), [], 'dropped once recovered');
-  assert.equal(Number(await redis.zscore(pending(), member('CRASH-1'))), record.at, 'staged per order at its first-seen time');
+  assert.equal(Number(await f.redis.zscore(pending(), member('CRASH-1'))), record.at, 'staged per order at its first-seen time');
 
   await healed.afterBatch([fill('CRASH-1', '2', '3', 'filled')]);
   await healed.stop();
   assert.deepEqual(await orderRow('CRASH-1'), [['filled', '2', '3']]);
-  assert.equal(await redis.zscore(pending(), member('CRASH-1')), null);
+  assert.equal(await f.redis.zscore(pending(), member('CRASH-1')), null);
 });
 
 test('a recovered carry record whose orders are complete writes them, and skips staging what ClickHouse already has complete', async () => {
-  const store = createOrderStore(config, redis);
+  const store = createOrderStore(f.config, f.redis);
   const a1 = fill('REC-A', '1', '1', 'partial').trade;
   const a2 = fill('REC-A', '2', '3', 'filled').trade;
   const b1 = fill('REC-B', '1', '1', 'partial').trade;
@@ -166,8 +143,8 @@ test('a recovered carry record whose orders are complete writes them, and skips 
 
   await tracker().sweep(Date.now() + 120_000);
   assert.deepEqual(await orderRow('REC-A'), [['filled', '2', '3']]);
-  assert.equal(await redis.zscore(pending(), member('REC-A')), null, 'written, not staged');
-  assert.equal(await redis.zscore(pending(), member('REC-B')), null, 'complete in ClickHouse: not staged again');
+  assert.equal(await f.redis.zscore(pending(), member('REC-A')), null, 'written, not staged');
+  assert.equal(await f.redis.zscore(pending(), member('REC-B')), null, 'complete in ClickHouse: not staged again');
   assert.deepEqual(await carryRecordsOf('REC-A', Date.now() + 120_000), []);
 });
 
@@ -177,12 +154,12 @@ test('fills of a carried order in a small batch join it in Redis, where the orde
   await t.afterBatch([fill('MIX-1', '2', '3', 'filled')]); // small
   await t.stop();
   assert.deepEqual(await orderRow('MIX-1'), [['filled', '2', '3']]);
-  assert.equal(await redis.zscore(pending(), member('MIX-1')), null);
+  assert.equal(await f.redis.zscore(pending(), member('MIX-1')), null);
   assert.deepEqual(await carryRecordsOf('MIX-1'), []);
 });
 
 test('an order staged per order by an earlier delivery, then whole in a large batch, is written and its staged state forgotten', async () => {
-  const store = createOrderStore(config, redis);
+  const store = createOrderStore(f.config, f.redis);
   const first = fill('REDELIVER-1', '1', '1', 'partial');
   await store.stage([{ member: member('REDELIVER-1'), fills: [first.trade] }]);
   const t = tracker();
@@ -190,6 +167,6 @@ test('an order staged per order by an earlier delivery, then whole in a large ba
   await t.stop();
   assert.equal(t.committedInBatch, 1);
   assert.deepEqual(await orderRow('REDELIVER-1'), [['filled', '2', '3']]);
-  assert.equal(await redis.zscore(pending(), member('REDELIVER-1')), null, 'its pending entry is gone');
+  assert.equal(await f.redis.zscore(pending(), member('REDELIVER-1')), null, 'its pending entry is gone');
   assert.deepEqual([...(await store.load([member('REDELIVER-1')])).keys()], []);
 });

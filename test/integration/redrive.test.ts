@@ -18,16 +18,14 @@ import { waitForDrained } from '../helpers/wait-for-drained.js';
 const LATE = 'late:late-secret-0123456789abcdef0123456789';
 
 /**
- * A pipeline whose first worker does not know key "late" while the producer signs with it, so
- * every trade is dead-lettered; `upgrade()` swaps in a worker that knows the key.
+ * A pipeline on `env` whose producer signs with `producerEnv`'s keys; `upgrade()` replaces the
+ * worker with one configured by `upgradedEnv` (a new key rolled out, a newer schema version).
  */
-async function lateKeyPipeline(t: TestContext) {
-  const env = testEnv();
+async function upgradablePipeline(t: TestContext, env: Record<string, string>, producerEnv: Record<string, string>, upgradedEnv: Record<string, string>) {
   const config = testConfig(env);
-  const lateConfig = testConfig({ ...env, TRADE_SYNC_HMAC_KEYS: `${TEST_KEYS},${LATE}` });
   const db = await migratedDatabase(config);
   const queues = testQueues(config);
-  const producer = new TradeProducer(testConfig({ ...env, TRADE_SYNC_HMAC_KEYS: LATE }));
+  const producer = new TradeProducer(testConfig(producerEnv));
   let worker: RunningWorker = await runWorker(config, createLogger('silent'));
   t.after(async () => {
     await producer.close();
@@ -44,7 +42,7 @@ async function lateKeyPipeline(t: TestContext) {
     admin: new DeadLetterAdmin(queues.dlq),
     async upgrade() {
       await worker.stop();
-      worker = await runWorker(lateConfig, createLogger('silent'));
+      worker = await runWorker(testConfig(upgradedEnv), createLogger('silent'));
     },
     /** Waits until dead letter `id` has been re-published (under a redrive id other than `previous`) and that job has completed. */
     async redriven(id: string, previous?: string): Promise<string> {
@@ -54,6 +52,12 @@ async function lateKeyPipeline(t: TestContext) {
       return redriveId ?? '';
     },
   };
+}
+
+/** The producer signs with key "late", which the first worker does not know: every trade is dead-lettered until `upgrade()`. */
+function lateKeyPipeline(t: TestContext) {
+  const env = testEnv();
+  return upgradablePipeline(t, env, { ...env, TRADE_SYNC_HMAC_KEYS: LATE }, { ...env, TRADE_SYNC_HMAC_KEYS: `${TEST_KEYS},${LATE}` });
 }
 
 test('a dead letter redriven after the key is rolled out lands exactly once, however often it is redriven', async (t) => {
@@ -119,23 +123,12 @@ test('redriveAll sends 210 dead letters (200 trades, 10 signed packs) back, page
 
 test('one trade of a signed pack that a worker could not read is dead-lettered alone; its redrive takes only that trade', async (t) => {
   const env = testEnv({ TRADE_SYNC_MAX_SCHEMA_VERSION: '1' });
-  const config = testConfig(env);
-  const db = await migratedDatabase(config);
-  const queues = testQueues(config);
-  const producer = new TradeProducer(config);
-  let worker: RunningWorker = await runWorker(config, createLogger('silent'));
-  t.after(async () => {
-    await producer.close();
-    await worker.stop();
-    await queues.cleanup();
-    await db.drop();
-    rmSync(config.spill.dir, { recursive: true, force: true });
-  });
+  const p = await upgradablePipeline(t, env, env, { ...env, TRADE_SYNC_MAX_SCHEMA_VERSION: '2' });
+  const { config, db, queues, producer, admin } = p;
   const database = config.clickhouse.database;
   await db.client.command({ query: `SYSTEM STOP MERGES ${database}.trades` }); // physical rows then count every insert
   const trades = Array.from({ length: 10 }, (_, i) => (i === 3 ? ({ ...makeTrade({ schema_version: 2 }), fee: '0.25', liquidity: 'taker' } as Trade) : makeTrade()));
   await producer.publish(trades, { packSize: 10 });
-  const admin = new DeadLetterAdmin(queues.dlq);
   await waitFor(() => admin.count(), (n) => n === 1, 15_000, 'the v2 trade dead-lettered');
   await waitForDrained(queues.trades);
   const [letter] = await queues.dlq.getFailed(0, -1);
@@ -145,8 +138,7 @@ test('one trade of a signed pack that a worker could not read is dead-lettered a
   assert.deepEqual(JSON.parse((letter?.data.envelope as { payload: string }).payload), trades, 'the whole signed pack is kept, exactly as queued');
   assert.equal(await countTrades(db.client, database), 9, 'the pack\'s other trades landed');
 
-  await worker.stop();
-  worker = await runWorker(testConfig({ ...env, TRADE_SYNC_MAX_SCHEMA_VERSION: '2' }), createLogger('silent'));
+  await p.upgrade();
   await admin.redrive(letter!.id!);
   await waitFor(() => countTrades(db.client, database), (n) => n === 10, 15_000, 'the redriven trade in ClickHouse');
   await waitForDrained(queues.trades);
