@@ -8,20 +8,31 @@ import type { ErrorCode } from '../src/errors/index.js';
 export interface TradeJobData {
   readonly envelopes: readonly unknown[];
   /**
-   * Set on a redriven dead letter of a pack: only this trade of the (one) envelope's pack is
-   * taken. It is not signed, and needs no signature: it can only pick among the pack's own
-   * signed trades.
+   * Set on a redriven dead letter of a pack: only these trades (positions in the pack) of the
+   * job's one envelope are taken. It is not signed, and needs no signature: it can only pick
+   * among the pack's own signed trades.
    */
-  readonly item?: number;
+  readonly items?: readonly number[];
+}
+
+/** One trade of a signed pack that died, by its position in the pack. */
+export interface DeadItem {
+  readonly item: number;
+  /** The trade's id when it could be read, else null. */
+  readonly tradeId: string | null;
+  readonly message: string;
 }
 
 /** Data of one dead letter on the DLQ: the original message, why it died, and when. */
 export interface DeadLetter {
   /** The message exactly as it was queued (a signed envelope, or whatever an attacker sent). */
   readonly envelope: unknown;
-  /** When the envelope is a signed pack: the position of this trade in it. */
-  readonly item?: number;
-  /** The trade's id when it could be read, else null. */
+  /**
+   * When the envelope is a signed pack of which only some trades died (all with this error):
+   * those trades. The pack is kept once per dead letter, never once per trade.
+   */
+  readonly items?: readonly DeadItem[];
+  /** The trade's id when it could be read (the one trade of `items`, if it holds one), else null. */
   readonly tradeId: string | null;
   readonly error: { readonly code: ErrorCode; readonly message: string };
   /** Insert attempts made before giving up (0 when rejected before any insert). */

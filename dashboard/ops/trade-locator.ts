@@ -37,13 +37,15 @@ export const TRADE_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 const firstLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0] ?? 'error';
 
 /**
- * A dead letter of this trade: it names the trade, or it is a whole signed pack (which names no
- * single trade) whose payload holds it.
+ * A dead letter of this trade: it names the trade, lists it among the trades of a pack that died,
+ * or holds a whole signed pack (naming no single trade) whose payload has it.
  */
 function namesTrade(letter: DeadLetter | undefined, tradeId: string): boolean {
-  if (letter?.tradeId === tradeId) return true;
-  const payload = (letter?.envelope as { payload?: unknown } | null | undefined)?.payload;
-  return letter?.tradeId === null && typeof payload === 'string' && payload.includes(`"trade_id":"${tradeId}"`);
+  if (letter === undefined) return false;
+  if (letter.items !== undefined) return letter.items.some((i) => i.tradeId === tradeId);
+  if (letter.tradeId !== null) return letter.tradeId === tradeId;
+  const payload = (letter.envelope as { payload?: unknown } | null)?.payload;
+  return typeof payload === 'string' && payload.includes(`"trade_id":"${tradeId}"`);
 }
 
 /**

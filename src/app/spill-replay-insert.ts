@@ -25,9 +25,12 @@ export function spillReplayInsert(config: Config, sink: TradeSink, dlq: Queue<De
   const publisher = new DeadLetterPublisher(dlq);
   const encoded = sink.insertEncoded?.bind(sink);
   return {
-    async insertRows(rows: TradeRow[]) {
+    async insertRows(rows: TradeRow[], withEnvelopes: (rows: readonly TradeRow[]) => Promise<TradeRow[]>) {
       const result = await writer.write(rows);
-      await publisher.publish(rejectedRowLetters(result.rejected, 'spill', new Date().toISOString()));
+      if (result.rejected.length === 0) return;
+      const resolved = await withEnvelopes(result.rejected.map((r) => r.row));
+      const rejected = result.rejected.map((r, i) => ({ ...r, row: resolved[i] ?? r.row }));
+      await publisher.publish(rejectedRowLetters(rejected, 'spill', new Date().toISOString()));
     },
     // One attempt: if it fails, the batch is replayed as rows, with the retries above.
     ...(encoded === undefined ? {} : { insertEncoded: (batch: EncodedBatch) => encoded(batch) }),

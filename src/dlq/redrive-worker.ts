@@ -9,8 +9,8 @@ import type { Logger } from '../logger.js';
  * is the error code and message), which is where Bull Board shows it with a Retry button.
  * Retry (Bull Board, `trade-sync dlq redrive`) moves it back to *wait* with its attempt count
  * kept; on that second pass it is re-published to the trades queue, where the sink verifies it
- * again and ClickHouse collapses any duplicate. A dead letter of one trade of a signed pack goes
- * back as the whole signed pack with `item` naming that trade, so only it is taken again.
+ * again and ClickHouse collapses any duplicate. A dead letter of some trades of a signed pack goes
+ * back as the whole signed pack with `items` naming them, so only they are taken again.
  */
 export class RedriveWorker {
   readonly #worker: Worker<DeadLetter>;
@@ -27,8 +27,9 @@ export class RedriveWorker {
           throw new UnrecoverableError(`${job.data.error.code}: ${job.data.error.message}`);
         }
         const redriveId = `rd.${job.id ?? 'x'}.${job.attemptsMade}`;
-        const { envelope, item } = job.data;
-        await trades.add(JOB_NAMES.redrive, item === undefined ? { envelopes: [envelope] } : { envelopes: [envelope], item }, { jobId: redriveId });
+        const { envelope, items } = job.data;
+        const data = items === undefined ? { envelopes: [envelope] } : { envelopes: [envelope], items: items.map((i) => i.item) };
+        await trades.add(JOB_NAMES.redrive, data, { jobId: redriveId });
         this.#log.info({ dlqJobId: job.id, tradeId: job.data.tradeId, redriveId }, 'dead letter redriven');
         deps.onRedriven?.();
         return { redriveId };

@@ -10,6 +10,11 @@ export interface CarriedOrder {
   readonly records: string[];
   /** Its fills counted in CarriedOrders.rows. */
   rows: number;
+  /**
+   * Some of its fills in memory may be in no carry record (a record write or a staging failed):
+   * the next record written for it holds all its fills, not only the new ones.
+   */
+  tainted: boolean;
 }
 
 interface RecordState {
@@ -52,6 +57,16 @@ export class CarriedOrders {
     this.#rows -= carried.rows;
   }
 
+  /** Fills carried. */
+  get rows(): number {
+    return this.#rows;
+  }
+
+  /** Carry records this process still needs. */
+  get recordCount(): number {
+    return this.#records.size;
+  }
+
   /** A record this process still needs: a sweep must leave it alone. */
   owns(record: string): boolean {
     return this.#records.has(record);
@@ -67,13 +82,32 @@ export class CarriedOrders {
     for (const { order } of orders) {
       const carried = this.#orders.get(order.member);
       if (carried === undefined) {
-        this.#set({ order, firstSeen: now, records: [record], rows: order.fills.length });
+        this.#set({ order, firstSeen: now, records: [record], rows: order.fills.length, tainted: false });
       } else {
         carried.records.push(record);
         this.#rows += order.fills.length - carried.rows;
         carried.rows = order.fills.length;
       }
     }
+  }
+
+  /** Whether the next record of this carried order must hold all its fills (see CarriedOrder.tainted). */
+  isTainted(member: string): boolean {
+    return this.#orders.get(member)?.tainted === true;
+  }
+
+  /** Marks orders whose fills of a failed record write are only in memory; a later record holds them all. */
+  taint(members: readonly string[]): void {
+    for (const m of members) {
+      const carried = this.#orders.get(m);
+      if (carried !== undefined) carried.tainted = true;
+    }
+  }
+
+  /** Clears the mark once a record holding all of an order's fills (as of `fills`) is written. */
+  untaint(member: string, fills: number): void {
+    const carried = this.#orders.get(member);
+    if (carried !== undefined && carried.order.fills.length === fills) carried.tainted = false;
   }
 
   /** Takes an order out (to write or stage it); its records stay until release or restore. */
@@ -123,7 +157,7 @@ export class CarriedOrders {
     return done;
   }
 
-  /** Puts back a claimed order whose write or staging failed, with the fills carried for it since. */
+  /** Puts back a claimed order whose write or staging failed, with the fills carried for it since; tainted, as its newest fills may be in no record. */
   restore(claimed: CarriedOrder): void {
     const since = this.#orders.get(claimed.order.member);
     if (since !== undefined) {
@@ -131,6 +165,6 @@ export class CarriedOrders {
       claimed.records.push(...since.records);
       this.#delete(since);
     }
-    this.#set({ order: claimed.order, firstSeen: Math.min(claimed.firstSeen, since?.firstSeen ?? Infinity), records: claimed.records, rows: claimed.order.fills.length });
+    this.#set({ order: claimed.order, firstSeen: Math.min(claimed.firstSeen, since?.firstSeen ?? Infinity), records: claimed.records, rows: claimed.order.fills.length, tainted: true });
   }
 }

@@ -47,17 +47,24 @@ export class ClickHouseOrderSink {
    */
   async completeAmong(members: readonly string[]): Promise<Set<string>> {
     const safe = members.filter((m) => SAFE_MEMBER.test(m));
-    if (safe.length === 0) return new Set();
-    const tuples = safe.map((m) => {
-      const [account, orderId] = m.split('|');
-      return `('${account}', '${orderId}')`;
-    });
-    const result = await (this.#clients[0] as ClickHouseClient).query({
-      query: `SELECT account, order_id FROM ${this.#table} FINAL WHERE status != 'incomplete' AND (account, order_id) IN (${tuples.join(', ')})`,
-      format: 'JSONEachRow',
-    });
-    return new Set((await result.json<{ account: string; order_id: string }>()).map((r) => `${r.account}|${r.order_id}`));
+    const done = new Set<string>();
+    // A few hundred per query: ClickHouse refuses a query past 256 KiB (max_query_size).
+    for (let i = 0; i < safe.length; i += COMPLETE_AMONG_CHUNK) {
+      const tuples = safe.slice(i, i + COMPLETE_AMONG_CHUNK).map((m) => {
+        const [account, orderId] = m.split('|');
+        return `('${account}', '${orderId}')`;
+      });
+      const result = await (this.#clients[0] as ClickHouseClient).query({
+        query: `SELECT account, order_id FROM ${this.#table} FINAL WHERE status != 'incomplete' AND (account, order_id) IN (${tuples.join(', ')})`,
+        format: 'JSONEachRow',
+      });
+      for (const r of await result.json<{ account: string; order_id: string }>()) done.add(`${r.account}|${r.order_id}`);
+    }
+    return done;
   }
 }
 
 const SAFE_MEMBER = /^[A-Za-z0-9_.:-]{1,64}\|[A-Za-z0-9_.:-]{1,64}$/;
+
+/** Orders per completeAmong query: at most 500 × 140 characters, well under ClickHouse's 256 KiB. */
+const COMPLETE_AMONG_CHUNK = 500;

@@ -48,6 +48,9 @@ const MAX_ROWS_HELD = 50_000;
 /** Fills carried in memory (as for MAX_ROWS_HELD); past it the oldest orders are staged per order. */
 const MAX_ROWS_CARRIED = 50_000;
 
+/** Carry records of crashed workers recovered per sweep. */
+const RECOVER_PER_SWEEP = 100;
+
 /** Orders this process staged per order, remembered so that their later fills go straight to Redis. */
 const RECENTLY_STAGED = 100_000;
 
@@ -80,6 +83,8 @@ export class OrderTracker {
   readonly #carryMs: number;
   #timer: NodeJS.Timeout | undefined;
   #carryTimer: NodeJS.Timeout | undefined;
+  /** The carry timer's staging of aged orders, while it runs. */
+  #aging: Promise<void> | undefined;
   #sweeping: Promise<void> | undefined;
   readonly #toCommit = new Set<string>();
   /** Orders written from memory: whatever an earlier delivery of their fills left in Redis is cleared off the critical path. */
@@ -121,6 +126,7 @@ export class OrderTracker {
   async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
     if (clickHouseUp && rows.length >= (this.#o.inBatchMinRows ?? IN_BATCH_MIN_ROWS)) {
       await this.#writeWholeOrders(groupByOrder(rows, (account, orderId) => this.#carried.orderOf(account, orderId)));
+      if (this.#carried.rows > MAX_ROWS_CARRIED) await this.#stageAged(); // not only on the timer: a busy worker passes it between ticks
     } else {
       const groups = groupByOrder(rows);
       // Fills carried for these orders join them in Redis, so the orders can complete there.
@@ -151,7 +157,8 @@ export class OrderTracker {
       if (row !== undefined) {
         complete.push({ order, row, carried: before > 0 ? this.#carried.claim(order.member) : undefined });
       } else if (before > 0) {
-        if (order.fills.length > before) toCarry.push(group);
+        if (this.#carried.isTainted(order.member)) toCarry.push({ order, before: 0 }); // all its fills again
+        else if (order.fills.length > before) toCarry.push(group);
       } else if (this.#staged.size > 0 && this.#staged.has(order.member)) {
         toStage.push(order); // its earlier fills are in Redis: completing it there saves the wait
       } else {
@@ -166,6 +173,16 @@ export class OrderTracker {
       const fresh = toCarry.map(({ order, before }) => ({ member: order.member, fills: before === 0 ? order.fills : order.fills.slice(before) }));
       written = this.#o.store.stageCarry(record, fresh, now);
       this.#carried.carry(record, written.catch(() => undefined), toCarry, now);
+      // A failed write taints its orders before this batch's jobs are retried: their fills are in
+      // memory now, and a retry would take them for repeats. A record holding all of an order's
+      // fills clears the mark.
+      const held = toCarry.map((g) => [g.order.member, g.before === 0 ? g.order.fills.length : -1] as const);
+      written.then(
+        () => {
+          for (const [member, fills] of held) if (fills >= 0) this.#carried.untaint(member, fills);
+        },
+        () => this.#carried.taint(held.map(([member]) => member)),
+      );
     }
     const redis = Promise.all([written, toStage.length > 0 ? this.#o.store.stage(toStage, now) : undefined]);
     redis.catch(() => undefined); // awaited below, once the insert's outcome is settled
@@ -308,7 +325,8 @@ export class OrderTracker {
    * and committed or timed out by the sweep like any staged order.
    */
   async #recoverCarried(before: number): Promise<void> {
-    const records = (await this.#o.store.carryRecordsBefore(before)).filter((r) => !this.#carried.owns(r.id));
+    // Asked for past this process's own records, which it skips, so they never crowd out a crashed worker's.
+    const records = (await this.#o.store.carryRecordsBefore(before, RECOVER_PER_SWEEP + this.#carried.recordCount)).filter((r) => !this.#carried.owns(r.id)).slice(0, RECOVER_PER_SWEEP);
     if (records.length === 0) return;
     const orders = mergeRecords(records);
     const rows: OrderRow[] = [];
@@ -367,13 +385,19 @@ export class OrderTracker {
   /** One sweep: retry commits older than a sweep period, time out orders older than the timeout. */
   sweep(now = Date.now()): Promise<void> {
     this.#sweeping ??= (async () => {
-      await this.#commitRecords(now - this.#o.sweepIntervalMs);
-      await this.#recoverCarried(now - this.#o.sweepIntervalMs);
-      const stale = await this.#o.store.pendingBefore(now - this.#o.sweepIntervalMs);
-      if (stale.length === 0) return;
-      await this.#commit(stale.map((s) => s.member), false);
-      const expired = (await this.#o.store.pendingBefore(now - this.#o.timeoutMs)).map((s) => s.member);
-      if (expired.length > 0) await this.#commit(expired, true);
+      // Each step runs even when an earlier one failed (one bad record must not stop timeouts); the first error is rethrown.
+      const failures: unknown[] = [];
+      const step = (run: () => Promise<void>) => run().catch((err: unknown) => void failures.push(err));
+      await step(() => this.#commitRecords(now - this.#o.sweepIntervalMs));
+      await step(() => this.#recoverCarried(now - this.#o.sweepIntervalMs));
+      await step(async () => {
+        const stale = await this.#o.store.pendingBefore(now - this.#o.sweepIntervalMs);
+        if (stale.length === 0) return;
+        await this.#commit(stale.map((s) => s.member), false);
+        const expired = (await this.#o.store.pendingBefore(now - this.#o.timeoutMs)).map((s) => s.member);
+        if (expired.length > 0) await this.#commit(expired, true);
+      });
+      if (failures.length > 0) throw failures[0];
     })().finally(() => (this.#sweeping = undefined));
     return this.#sweeping;
   }
@@ -385,9 +409,12 @@ export class OrderTracker {
     this.#timer.unref();
     // Carried orders age out even when no batch comes to check them.
     this.#carryTimer = setInterval(() => {
-      this.#stageAged()
+      this.#aging ??= this.#stageAged()
         .catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'staging carried orders failed; retried'))
-        .finally(() => this.#kick());
+        .finally(() => {
+          this.#aging = undefined;
+          this.#kick();
+        });
     }, Math.max(1, this.#carryMs / 2));
     this.#carryTimer.unref();
   }
@@ -396,12 +423,13 @@ export class OrderTracker {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     clearInterval(this.#carryTimer);
+    await this.#aging; // a timer's staging already under way, before everything left is claimed
+    await this.#sweeping?.catch(() => undefined);
     await this.#stageCarried(this.#carried.claimAll()).catch((err: unknown) =>
       this.#log.warn({ err: (err as Error).message }, 'staging carried orders failed; their carry records stay for the sweep'),
     );
     this.#kick();
     await this.#committing;
-    await this.#sweeping?.catch(() => undefined);
   }
 }
 

@@ -7,7 +7,7 @@ import type { EncodedBatch } from '../sinks/trade-sink.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { Serial } from './serial.js';
 import { isLockConflict, SpillCorruptError, SpillSchemaError } from './spill-errors.js';
-import { packRef, packSigOf, readPackRef } from './pack-ref.js';
+import { packRef, packSigOf, readPackRef, SpilledPackRef, UNREFERENCED_PACKS_SQL, withStoredPacks } from './pack-ref.js';
 import { deleteBatchSql, encodedBatchSql, REPLAY_ORDER } from './replay-batch-sql.js';
 import { SPILL_COLUMNS, SPILL_MIGRATIONS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
 
@@ -22,7 +22,11 @@ export interface SpillFileOptions {
 
 /** Where replayed batches go: rows (the exact path), and optionally a ready INSERT body (the fast one). */
 export interface ReplayTarget {
-  insertRows(rows: TradeRow[]): Promise<void>;
+  /**
+   * `withEnvelopes` gives rows their signed packs back (their envelopes are SpilledPackRefs until
+   * then): call it for the rows that are dead-lettered, while insertRows runs.
+   */
+  insertRows(rows: TradeRow[], withEnvelopes: (rows: readonly TradeRow[]) => Promise<TradeRow[]>): Promise<void>;
   insertEncoded?(batch: EncodedBatch): Promise<void>;
 }
 
@@ -34,7 +38,8 @@ const DEFAULTS: SpillFileOptions = { idleCloseMs: 300, maxHoldMs: 2_000, lockWai
 const YIELD_EVERY = 5_000;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const READ_COLUMNS = SPILL_COLUMNS.filter((c) => c !== 'spilled_at_ms');
-const ENVELOPE_AT = READ_COLUMNS.indexOf('envelope');
+/** Replayed batches between two sweeps of packs no row refers to (besides when the file is drained). */
+const PACK_SWEEP_EVERY = 10;
 
 /**
  * One DuckDB spill file, written by one process at a time. Every operation is serialized; a
@@ -51,6 +56,7 @@ export class DuckDbSpillFile {
   #openedAt = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #checked = false;
+  #replays = 0;
 
   constructor(path: string, log: Logger, options: Partial<SpillFileOptions> = {}) {
     this.path = path;
@@ -133,8 +139,11 @@ export class DuckDbSpillFile {
       const replayed = (await this.#replayEncoded(c, n, target)) ?? (await this.#replayRows(c, n, target));
       if (replayed > 0) {
         await c.run(deleteBatchSql(n));
-        // Packs are kept while any of their trades is spilled; once the file is drained, none is.
-        if (Number((await c.runAndReadAll('SELECT count(*) FROM spill_rows')).getRowsJS()[0]?.[0] ?? 0) === 0) await c.run('DELETE FROM spill_packs');
+        // Packs are kept while any of their trades is spilled: all go once the file is drained,
+        // and every few batches those no row refers to (spills between replays keep it from draining).
+        const left = Number((await c.runAndReadAll('SELECT count(*) FROM spill_rows')).getRowsJS()[0]?.[0] ?? 0);
+        if (left === 0) await c.run('DELETE FROM spill_packs');
+        else if (++this.#replays % PACK_SWEEP_EVERY === 0) await c.run(UNREFERENCED_PACKS_SQL);
       }
       return replayed;
     });
@@ -158,10 +167,8 @@ export class DuckDbSpillFile {
 
   async #replayRows(c: DuckDBConnection, limit: number, target: ReplayTarget): Promise<number> {
     const result = await c.runAndReadAll(`SELECT ${READ_COLUMNS.join(', ')} FROM spill_rows ${REPLAY_ORDER} LIMIT ${limit}`);
-    const raw = result.getRows(); // getRows: getRowsJS costs ~30 µs a row of event-loop time
-    const packs = await packsFor(c, raw.map((r) => r[ENVELOPE_AT]));
-    const rows = raw.map((r, index) => toTradeRow(r, this.path, index, packs));
-    if (rows.length > 0) await target.insertRows(rows);
+    const rows = result.getRows().map((r, index) => toTradeRow(r, this.path, index)); // getRows: getRowsJS costs ~30 µs a row of event-loop time
+    if (rows.length > 0) await target.insertRows(rows, (some) => withStoredPacks(c, some, this.#log));
     return rows.length;
   }
 
@@ -254,7 +261,7 @@ export class DuckDbSpillFile {
   }
 }
 
-function toTradeRow(r: readonly unknown[], path: string, index: number, packs: ReadonlyMap<string, unknown>): TradeRow {
+function toTradeRow(r: readonly unknown[], path: string, index: number): TradeRow {
   const [schemaVersion, tradeId, orderId, fillSeq, symbol, side, price, qty, orderQty, cumQty, status, tsNs, venue, account, kid, envelope, fee, liquidity] = r;
   const trade = {
     schema_version: Number(schemaVersion),
@@ -277,18 +284,5 @@ function toTradeRow(r: readonly unknown[], path: string, index: number, packs: R
   const text = String(envelope);
   const ref = readPackRef(text);
   if (ref === undefined) return { trade, kid: String(kid), source: { jobId: `spill:${path}`, index, envelope: JSON.parse(text) as unknown } };
-  return { trade, kid: String(kid), source: { jobId: `spill:${path}`, index, envelope: packs.get(ref.sig) ?? null }, item: ref.item };
-}
-
-/** The stored packs the rows' envelope columns refer to, by signature, read in one query. */
-async function packsFor(c: DuckDBConnection, envelopes: readonly unknown[]): Promise<Map<string, unknown>> {
-  const sigs = new Set<string>();
-  for (const e of envelopes) {
-    const ref = readPackRef(String(e));
-    if (ref !== undefined) sigs.add(ref.sig);
-  }
-  if (sigs.size === 0) return new Map();
-  // Signatures are 64 hex digits (readPackRef), so they can be quoted as they are.
-  const found = await c.runAndReadAll(`SELECT sig, envelope FROM spill_packs WHERE sig IN (${[...sigs].map((s) => `'${s}'`).join(', ')})`);
-  return new Map(found.getRows().map(([sig, envelope]) => [String(sig), JSON.parse(String(envelope)) as unknown]));
+  return { trade, kid: String(kid), source: { jobId: `spill:${path}`, index, envelope: new SpilledPackRef(ref.sig) }, item: ref.item };
 }

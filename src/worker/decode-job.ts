@@ -11,6 +11,8 @@ export interface EarlyReject {
   readonly index: number;
   /** Position of the trade in the envelope's pack, when only that trade failed. */
   readonly item?: number | undefined;
+  /** The trades a redrive selected (`data.items`) when the whole envelope failed: its dead letter keeps them. */
+  readonly selection?: readonly number[] | undefined;
   readonly tradeId: string | null;
   readonly code: ErrorCode;
   readonly message: string;
@@ -43,20 +45,33 @@ function asReject(err: unknown, fields: Omit<EarlyReject, 'code' | 'message'>): 
   return { ...fields, code: err.code, message: err.message };
 }
 
+/** `data.items` when it is a valid selection (distinct positions), undefined when absent, null when invalid. */
+function selectionOf(data: unknown, envelopes: readonly unknown[]): ReadonlySet<number> | undefined | null {
+  const items = (data as { items?: unknown } | null)?.items;
+  if (items === undefined) return undefined;
+  if (!Array.isArray(items) || items.length === 0 || envelopes.length !== 1) return null;
+  const set = new Set<number>();
+  for (const i of items) {
+    if (!Number.isInteger(i) || (i as number) < 0 || set.has(i as number)) return null;
+    set.add(i as number);
+  }
+  return set;
+}
+
 /**
  * Verifies every envelope of a job (one HMAC per envelope, so one per pack) and validates each
  * trade; failures become early rejects, never exceptions: a bad envelope rejects its trades, a
- * bad trade of a pack only itself. `data.item` (a redriven dead letter of a pack) keeps only that
- * trade of the job's one envelope.
+ * bad trade of a pack only itself. `data.items` (a redriven dead letter of a pack) keeps only
+ * those trades of the job's one envelope.
  */
 export function decodeJob(keyring: Keyring, jobId: string, data: unknown, maxSchemaVersion?: number): DecodedJob {
   const envelopes = (data as { envelopes?: unknown } | null)?.envelopes;
-  const only = (data as { item?: unknown } | null)?.item;
-  const badSelection = only !== undefined && (!Number.isInteger(only) || (only as number) < 0 || !Array.isArray(envelopes) || envelopes.length !== 1);
-  if (!Array.isArray(envelopes) || badSelection) {
-    const message = badSelection ? 'job data selects an "item" but is not one envelope with a valid position' : 'job data has no "envelopes" array';
+  const only = Array.isArray(envelopes) ? selectionOf(data, envelopes) : undefined;
+  if (!Array.isArray(envelopes) || only === null) {
+    const message = only === null ? 'job data has "items" that are not distinct positions of its one envelope\'s pack' : 'job data has no "envelopes" array';
     return { jobId, rows: [], rejects: [{ envelope: data, index: 0, tradeId: null, code: 'ENVELOPE_INVALID', message }], bytes: 0 };
   }
+  const selection = only === undefined ? undefined : [...only];
   const rows: TradeRow[] = [];
   const rejects: EarlyReject[] = [];
   let bytes = 0;
@@ -66,32 +81,31 @@ export function decodeJob(keyring: Keyring, jobId: string, data: unknown, maxSch
     try {
       opened = readSignedPayload(keyring, envelope);
     } catch (err) {
-      rejects.push(asReject(err, { envelope, index, tradeId: readableTradeId(envelope) }));
+      rejects.push(asReject(err, { envelope, index, selection, tradeId: readableTradeId(envelope) }));
       continue;
     }
     const { kid, payload } = opened.envelope;
     bytes += payload.length + 64;
     const source: RowSource = { jobId, index, envelope };
+    const items = opened.items;
     if (!opened.packed) {
       if (only !== undefined) {
-        rejects.push({ envelope, index, tradeId: readableTradeId(envelope), code: 'ENVELOPE_INVALID', message: 'job data selects an "item" of a pack, but the envelope holds one trade' });
+        rejects.push({ envelope, index, tradeId: readableTradeId(envelope), code: 'ENVELOPE_INVALID', message: 'job data selects "items" of a pack, but the envelope holds one trade' });
         continue;
       }
       try {
-        rows.push({ trade: parseTrade(opened.items[0], maxSchemaVersion), kid, source });
+        rows.push({ trade: parseTrade(items[0], maxSchemaVersion), kid, source });
       } catch (err) {
         rejects.push(asReject(err, { envelope, index, tradeId: readableTradeId(envelope) }));
       }
       continue;
     }
-    const items = opened.items;
-    const from = only === undefined ? 0 : (only as number);
-    const to = only === undefined ? items.length : Math.min(items.length, from + 1);
-    if (from >= to) {
-      rejects.push({ envelope, index, tradeId: null, code: 'ENVELOPE_INVALID', message: `job data selects item ${from} of a pack of ${items.length} trades` });
+    if (selection !== undefined && selection.some((i) => i >= items.length)) {
+      rejects.push({ envelope, index, selection, tradeId: null, code: 'ENVELOPE_INVALID', message: `job data selects items ${selection.join(', ')} of a pack of ${items.length} trades` });
       continue;
     }
-    for (let item = from; item < to; item++) {
+    for (let item = 0; item < items.length; item++) {
+      if (only !== undefined && !only.has(item)) continue;
       try {
         rows.push({ trade: parseTrade(items[item], maxSchemaVersion), kid, source, item });
       } catch (err) {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { DeadLetter, TradeJobData } from '../../queues/index.js';
 import { Batcher } from '../batching/batcher.js';
 import type { Config } from '../config/index.js';
-import { earlyRejectLetters, rejectedRowLetters } from '../dlq/build-dead-letters.js';
+import { earlyRejectLetters, rejectedRowLetters, tradesIn } from '../dlq/build-dead-letters.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import type { Logger } from '../logger.js';
 import type { SinkWorkerMetrics } from '../metrics/worker-metrics.js';
@@ -141,10 +141,11 @@ export class SinkWorker {
     this.stats.inserted += result.inserted;
     this.stats.spilled += result.spilled;
     this.stats.duplicates += result.duplicates;
-    this.stats.deadLettered += letters.length;
-    this.#metrics?.batchWritten({ received: jobs.reduce((n, j) => n + j.rows.length + j.rejects.length, 0), rows, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length });
-    log.debug({ jobs: jobs.length, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered: letters.length, ms: Math.round(performance.now() - started) }, 'batch written');
-    if (letters.length > 0) log.warn({ deadLettered: letters.length, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
+    const deadLettered = tradesIn(letters);
+    this.stats.deadLettered += deadLettered;
+    this.#metrics?.batchWritten({ received: jobs.reduce((n, j) => n + j.rows.length + j.rejects.length, 0), rows, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered });
+    log.debug({ jobs: jobs.length, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered, ms: Math.round(performance.now() - started) }, 'batch written');
+    if (letters.length > 0) log.warn({ deadLettered, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
   }
 
   /**

@@ -170,3 +170,40 @@ test('an order staged per order by an earlier delivery, then whole in a large ba
   assert.equal(await f.redis.zscore(pending(), member('REDELIVER-1')), null, 'its pending entry is gone');
   assert.deepEqual([...(await store.load([member('REDELIVER-1')])).keys()], []);
 });
+
+test('a fill whose carry record failed to be written is written again by its job\'s retry, even though it is in memory: a crash after that loses nothing', async () => {
+  const store = createOrderStore(f.config, f.redis);
+  const stageCarry = store.stageCarry.bind(store);
+  let failNext = false;
+  store.stageCarry = async (...args: Parameters<typeof stageCarry>) => {
+    if (failNext) {
+      failNext = false;
+      throw new Error('injected: Redis connection reset');
+    }
+    return stageCarry(...args);
+  };
+  const crashing = tracker({ store });
+  const second = fill('TAINT-1', '1', '2', 'partial');
+  await crashing.afterBatch([fill('TAINT-1', '1', '1', 'partial')]);
+  failNext = true;
+  await assert.rejects(crashing.afterBatch([second]), /injected/);
+  await crashing.afterBatch([second]); // BullMQ retries the job; its fill is already in memory
+  // kill -9 of `crashing`: never stopped. Another worker recovers its carry records, and the last fill arrives there.
+  const other = tracker();
+  await other.sweep(Date.now() + 120_000);
+  await other.afterBatch([fill('TAINT-1', '1', '3', 'filled')]);
+  await other.stop();
+  await other.sweep(Date.now() + 120_000);
+  assert.deepEqual(await orderRow('TAINT-1'), [['filled', '3', '3']]);
+});
+
+test('a crashed worker that carried 12,000 open orders is recovered in one sweep (ClickHouse is asked about them a few hundred at a time)', async () => {
+  const crashed = tracker();
+  const orderIds = Array.from({ length: 12_000 }, (_, i) => `BIG-${String(i).padStart(6, '0')}`);
+  await crashed.afterBatch(orderIds.map((id) => fill(id, '1', '1', 'partial')));
+  const other = tracker();
+  await other.sweep(Date.now() + 120_000);
+  assert.deepEqual(await carryRecordsOf(orderIds[11_999]!, Date.now() + 120_000), [], 'the record is recovered and dropped');
+  assert.equal(await f.redis.zscore(pending(), member(orderIds[11_999]!)) !== null, true, 'its open orders are staged per order');
+  await other.stop();
+});

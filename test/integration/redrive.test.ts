@@ -134,7 +134,7 @@ test('one trade of a signed pack that a worker could not read is dead-lettered a
   const [letter] = await queues.dlq.getFailed(0, -1);
   assert.equal(letter?.data.error.code, 'TRADE_SCHEMA_UNSUPPORTED');
   assert.equal(letter?.data.tradeId, trades[3]!.trade_id);
-  assert.equal(letter?.data.item, 3);
+  assert.deepEqual(letter?.data.items?.map((i) => [i.item, i.tradeId]), [[3, trades[3]!.trade_id]]);
   assert.deepEqual(JSON.parse((letter?.data.envelope as { payload: string }).payload), trades, 'the whole signed pack is kept, exactly as queued');
   assert.equal(await countTrades(db.client, database), 9, 'the pack\'s other trades landed');
 
