@@ -84,8 +84,9 @@ export async function openResources(config: Config, options: { database: boolean
         };
         await attempt(`obliterate queue ${trades.name}`, () => trades.obliterate({ force: true }));
         await attempt(`obliterate queue ${dlq.name}`, () => dlq.obliterate({ force: true }));
-        // Whatever else the app keeps under a queue's key space (e.g. order tracking) goes too.
-        await attempt('delete leftover keys', () => deleteKeys(connection, [`${config.redis.prefix}:${trades.name}:*`, `${config.redis.prefix}:${dlq.name}:*`]));
+        // Whatever else the app keeps under a queue's key space (order tracking, the ingest's nonces and rate buckets) goes too.
+        const keySpaces = [`${config.redis.prefix}:${trades.name}:*`, `${config.redis.prefix}:${dlq.name}:*`, `${config.redis.prefix}:ingest:${trades.name}:*`];
+        await attempt('delete leftover keys', () => deleteKeys(connection, keySpaces));
         await attempt('close queues', () => Promise.all([trades.close(), dlq.close()]));
         await attempt('close redis', () => connection.quit());
         const spillDir = spillDirOf(config);
