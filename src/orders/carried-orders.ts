@@ -1,5 +1,6 @@
 import type { BatchOrder } from './group-by-order.js';
 import type { OrderAccumulator } from './order-accumulator.js';
+import { orderMember } from './staged-fill.js';
 
 /** An order still open after a large batch, kept in memory to merge with later batches. */
 export interface CarriedOrder {
@@ -40,7 +41,7 @@ export class CarriedOrders {
   /** The carried order of an account's order id, to add a batch's fills to. */
   orderOf(account: string, orderId: string): OrderAccumulator | undefined {
     if (!this.#orderIds.has(orderId)) return undefined;
-    return this.#orders.get(`${account}|${orderId}`)?.order;
+    return this.#orders.get(orderMember(account, orderId))?.order;
   }
 
   #set(carried: CarriedOrder): void {

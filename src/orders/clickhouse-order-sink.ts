@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { classifyInsertError } from '../sinks/clickhouse/classify-insert-error.js';
 import type { OrderRow } from './order-row.js';
+import { orderMember, splitOrderMember } from './staged-fill.js';
 
 const COLUMNS = [
   'account', 'order_id', 'symbol', 'side', 'venue', 'order_qty', 'filled_qty', 'notional', 'vwap',
@@ -51,14 +52,14 @@ export class ClickHouseOrderSink {
     // A few hundred per query: ClickHouse refuses a query past 256 KiB (max_query_size).
     for (let i = 0; i < safe.length; i += COMPLETE_AMONG_CHUNK) {
       const tuples = safe.slice(i, i + COMPLETE_AMONG_CHUNK).map((m) => {
-        const [account, orderId] = m.split('|');
+        const [account, orderId] = splitOrderMember(m);
         return `('${account}', '${orderId}')`;
       });
       const result = await (this.#clients[0] as ClickHouseClient).query({
         query: `SELECT account, order_id FROM ${this.#table} FINAL WHERE status != 'incomplete' AND (account, order_id) IN (${tuples.join(', ')})`,
         format: 'JSONEachRow',
       });
-      for (const r of await result.json<{ account: string; order_id: string }>()) done.add(`${r.account}|${r.order_id}`);
+      for (const r of await result.json<{ account: string; order_id: string }>()) done.add(orderMember(r.account, r.order_id));
     }
     return done;
   }

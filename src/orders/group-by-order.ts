@@ -1,6 +1,6 @@
 import type { Trade } from '../trade/trade-schema.js';
 import { OrderAccumulator } from './order-accumulator.js';
-import type { StagedFill } from './staged-fill.js';
+import { orderMember, type StagedFill } from './staged-fill.js';
 
 /** One order's fills, by its member (`account|order_id`). */
 export interface OrderFills {
@@ -39,7 +39,7 @@ export function groupByOrder(rows: readonly { readonly trade: Trade }[], carried
     if (order === undefined) {
       byOrderId.set(t.order_id, (order = start(t)));
     } else if (order.account !== t.account) {
-      const member = `${t.account}|${t.order_id}`;
+      const member = orderMember(t.account, t.order_id);
       byMember ??= new Map();
       order = byMember.get(member);
       if (order === undefined) byMember.set(member, (order = start(t, member)));

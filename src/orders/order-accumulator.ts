@@ -2,7 +2,7 @@ import { compareDecimal } from '../trade/decimal.js';
 import { computeOrderExact } from './compute-order-exact.js';
 import { orderVersion, type OrderRow } from './order-row.js';
 import { compareDigits, DecimalReader, divPow10HalfEven, formatDecimal, MAX_SAFE, POW10, trimFraction } from './safe-decimal.js';
-import { isTerminalFill, type StagedFill } from './staged-fill.js';
+import { isTerminalFill, orderMember, type StagedFill } from './staged-fill.js';
 
 /** Reads every decimal here, one at a time (nothing here awaits). */
 const reader = new DecimalReader();
@@ -44,7 +44,7 @@ export class OrderAccumulator {
 
   /** `account|order_id`, built when first asked for: most orders written from a batch never need it. */
   get member(): string {
-    return (this.#member ??= `${this.account}|${this.orderId}`);
+    return (this.#member ??= orderMember(this.account, this.orderId));
   }
 
   /** True once a value sent the order to BigInt (for tests: the fast path must stay tested). */

@@ -9,7 +9,7 @@ import { groupByOrder, type BatchOrder, type OrderFills } from './group-by-order
 import { OrderAccumulator } from './order-accumulator.js';
 import type { OrderStore, StoredRecord } from './order-store.js';
 import { RecentMembers } from './recent-members.js';
-import { isTerminalFill } from './staged-fill.js';
+import { isTerminalFill, splitOrderMember } from './staged-fill.js';
 
 export interface OrderTrackerOptions {
   readonly store: OrderStore;
@@ -53,11 +53,6 @@ const RECOVER_PER_SWEEP = 100;
 
 /** Orders this process staged per order, remembered so that their later fills go straight to Redis. */
 const RECENTLY_STAGED = 100_000;
-
-function split(member: string): [string, string] {
-  const bar = member.indexOf('|');
-  return [member.slice(0, bar), member.slice(bar + 1)];
-}
 
 /** A batch's order that is complete with the fills carried so far. */
 interface Completed {
@@ -196,14 +191,7 @@ export class OrderTracker {
       }
       this.#release(carried);
     } else {
-      try {
-        await this.#o.store.stage(complete.map((c) => ({ member: c.order.member, fills: c.order.fills, firstSeen: c.carried?.firstSeen })), now);
-      } catch (err) {
-        for (const c of carried) this.#carried.restore(c);
-        throw err;
-      }
-      this.#stagedPerOrder(complete.map((c) => c.order));
-      this.#release(carried);
+      await this.#stageOrders(complete.map((c) => ({ order: c.order, firstSeen: c.carried?.firstSeen })), carried, now);
     }
     await redis;
     this.#stagedPerOrder(toStage);
@@ -220,16 +208,24 @@ export class OrderTracker {
   }
 
   /** Carried orders staged per order (written back to memory if Redis refuses); what they complete is committed from there. */
-  async #stageCarried(orders: readonly CarriedOrder[]): Promise<void> {
+  #stageCarried(orders: readonly CarriedOrder[]): Promise<void> {
+    return this.#stageOrders(orders, orders);
+  }
+
+  /**
+   * Stages orders per order. The carried ones claimed for them go back to memory if Redis refuses
+   * (the caller's batch then fails and is retried), and are released once staged.
+   */
+  async #stageOrders(orders: readonly { readonly order: OrderAccumulator; readonly firstSeen?: number | undefined }[], claimed: readonly CarriedOrder[], now = Date.now()): Promise<void> {
     if (orders.length === 0) return;
     try {
-      await this.#o.store.stage(orders.map((c) => ({ member: c.order.member, fills: c.order.fills, firstSeen: c.firstSeen })));
+      await this.#o.store.stage(orders.map(({ order, firstSeen }) => ({ member: order.member, fills: order.fills, firstSeen })), now);
     } catch (err) {
-      for (const c of orders) this.#carried.restore(c);
+      for (const c of claimed) this.#carried.restore(c);
       throw err;
     }
-    this.#stagedPerOrder(orders.map((c) => c.order));
-    this.#release(orders);
+    this.#stagedPerOrder(orders.map((o) => o.order));
+    this.#release(claimed);
   }
 
   /** Carried orders past carryMs (or past MAX_ROWS_CARRIED) are staged per order. */
@@ -308,7 +304,7 @@ export class OrderTracker {
     const members: string[] = [];
     for (const { fills } of records) {
       for (const [member, list] of fills) {
-        const [account, orderId] = split(member);
+        const [account, orderId] = splitOrderMember(member);
         const row = computeOrder(account, orderId, list, true); // whole when staged: complete
         if (row) rows.push(row);
         members.push(member);
@@ -361,7 +357,7 @@ export class OrderTracker {
     const fills = await this.#o.store.load(members);
     const rows: { member: string; row: OrderRow }[] = [];
     for (const [member, list] of fills) {
-      const [account, orderId] = split(member);
+      const [account, orderId] = splitOrderMember(member);
       const row = computeOrder(account, orderId, list, timedOut);
       if (row) rows.push({ member, row });
     }
@@ -440,7 +436,7 @@ function mergeRecords(records: readonly StoredRecord[]): { order: OrderAccumulat
     for (const [member, fills] of record.fills) {
       let merged = orders.get(member);
       if (merged === undefined) {
-        const [account, orderId] = split(member);
+        const [account, orderId] = splitOrderMember(member);
         orders.set(member, (merged = { order: new OrderAccumulator(account, orderId, member), firstSeen: record.at }));
       }
       for (const f of fills) merged.order.add(f);

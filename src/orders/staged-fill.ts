@@ -36,7 +36,13 @@ export function isTerminalFill(status: Trade['order_status'], cumQty: string, or
   return status !== 'partial' || compareDecimal(cumQty, orderQty) === 0;
 }
 
-/** The order a trade belongs to: account and order id, joined by '|'. */
-export function orderMemberOf(t: Pick<Trade, 'account' | 'order_id'>): string {
-  return `${t.account}|${t.order_id}`;
+/** The order a trade belongs to (its member in Redis): account and order id, joined by '|' (neither holds one). */
+export function orderMember(account: string, orderId: string): string {
+  return `${account}|${orderId}`;
+}
+
+/** orderMember's account and order id back. */
+export function splitOrderMember(member: string): [account: string, orderId: string] {
+  const bar = member.indexOf('|');
+  return [member.slice(0, bar), member.slice(bar + 1)];
 }
