@@ -7,7 +7,7 @@ import type { EncodedBatch } from '../sinks/trade-sink.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { Serial } from './serial.js';
 import { isLockConflict, SpillCorruptError, SpillSchemaError } from './spill-errors.js';
-import { packRef, packSigOf, readPackRef, SpilledPackRef, UNREFERENCED_PACKS_SQL, withStoredPacks } from './pack-ref.js';
+import { packRefOf, readPackRef, SpilledPackRef, UNREFERENCED_PACKS_SQL, withStoredPacks } from './pack-ref.js';
 import { deleteBatchSql, encodedBatchSql, REPLAY_ORDER } from './replay-batch-sql.js';
 import { SPILL_COLUMNS, SPILL_MIGRATIONS, SPILL_SCHEMA_VERSION } from './spill-schema.js';
 
@@ -89,9 +89,9 @@ export class DuckDbSpillFile {
           appender.appendVarchar(t.venue);
           appender.appendVarchar(t.account);
           appender.appendVarchar(kid);
-          const sig = item === undefined ? undefined : packSigOf(source.envelope);
-          if (sig !== undefined && item !== undefined) packs.set(sig, source.envelope);
-          appender.appendVarchar(sig !== undefined && item !== undefined ? packRef(sig, item) : JSON.stringify(source.envelope));
+          const ref = item === undefined ? undefined : packRefOf(source.envelope, item);
+          if (ref !== undefined) packs.set(ref.sig, source.envelope);
+          appender.appendVarchar(ref?.text ?? JSON.stringify(source.envelope));
           appender.appendBigInt(now);
           if (t.schema_version === 2 && t.fee !== undefined) appender.appendVarchar(t.fee);
           else appender.appendNull();

@@ -10,14 +10,10 @@ import type { TradeRow } from '../sinks/trade-row.js';
 const SIG = /^[0-9a-f]{64}$/;
 const REF = /^\{"pack":"([0-9a-f]{64})","item":(\d{1,4})\}$/;
 
-/** The pack's signature, when `envelope` is a verified envelope (only those reach the spill). */
-export function packSigOf(envelope: unknown): string | undefined {
+/** The pack's signature and the row's reference to it, when `envelope` is a verified envelope (only those reach the spill). */
+export function packRefOf(envelope: unknown, item: number): { sig: string; text: string } | undefined {
   const sig = (envelope as { sig?: unknown } | null)?.sig;
-  return typeof sig === 'string' && SIG.test(sig) ? sig : undefined;
-}
-
-export function packRef(sig: string, item: number): string {
-  return `{"pack":"${sig}","item":${item}}`;
+  return typeof sig === 'string' && SIG.test(sig) ? { sig, text: `{"pack":"${sig}","item":${item}}` } : undefined;
 }
 
 /** The pack and position a row's `envelope` column refers to, or undefined for a stored envelope. */
