@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { Keyring } from '../../src/config/index.js';
 import { rejectedRowLetters } from '../../src/dlq/build-dead-letters.js';
-import { createLogger } from '../../src/logger.js';
 import { packTrades } from '../../src/producer/pack-trades.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
 import { signTrade } from '../../src/trade/signing.js';
-import { DuckDbSpillFile } from '../../src/spill/duckdb-spill-file.js';
 import { SpilledPackRef } from '../../src/spill/pack-ref.js';
 import { duckdbScalar } from '../helpers/duckdb-scalar.js';
-import { onCleanup } from '../helpers/on-cleanup.js';
 import { TEST_KEYS } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
+import { tempSpillFile } from '../helpers/temp-spill-file.js';
 
 const keyring = Keyring.parse(TEST_KEYS, 'test');
 
 
 test('spilled trades of a signed pack store the pack once; replayed row by row, each gets its pack and position back; a drained file keeps no pack', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'trade-sync-spill-packs-'));
-  onCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'spill.duckdb');
-  const file = new DuckDbSpillFile(path, createLogger('silent'));
-  onCleanup(t, () => file.close());
+  const { file, path } = tempSpillFile(t);
 
   const packed = Array.from({ length: 50 }, (_, i) => makeTrade({ symbol: i % 2 === 0 ? 'AAA' : 'BBB' }));
   const [job] = packTrades(keyring, packed, 50);
@@ -73,11 +64,7 @@ test('spilled trades of a signed pack store the pack once; replayed row by row, 
 });
 
 test('packs whose trades are all replayed are dropped every few batches even while more is spilled, so the file never drains', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'trade-sync-spill-packs-'));
-  onCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'spill.duckdb');
-  const file = new DuckDbSpillFile(path, createLogger('silent'));
-  onCleanup(t, () => file.close());
+  const { file, path } = tempSpillFile(t);
   const rowsOf = (symbol: string) => {
     const [job] = packTrades(keyring, [makeTrade({ symbol }), makeTrade({ symbol })], 2);
     const source = { jobId: job!.jobId, index: 0, envelope: job!.envelope };

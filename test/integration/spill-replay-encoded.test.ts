@@ -1,29 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { createLogger } from '../../src/logger.js';
 import { buildInsertBody } from '../../src/sinks/clickhouse/build-insert-body.js';
 import { ClickHouseTradeSink } from '../../src/sinks/clickhouse/clickhouse-trade-sink.js';
 import { prepareBatch } from '../../src/sinks/prepare-batch.js';
 import type { EncodedBatch } from '../../src/sinks/trade-sink.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
 import type { Trade } from '../../src/trade/trade-schema.js';
-import { DuckDbSpillFile } from '../../src/spill/duckdb-spill-file.js';
 import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { makeTradeRow } from '../helpers/make-trade-row.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
 import { testConfig, testEnv } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
-
-function spillFile(t: import('node:test').TestContext): DuckDbSpillFile {
-  const dir = mkdtempSync(join(tmpdir(), 'trade-sync-replay-'));
-  const file = new DuckDbSpillFile(join(dir, 'spill.duckdb'), createLogger('silent'));
-  onCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
-  onCleanup(t, () => file.close());
-  return file;
-}
+import { tempSpillFile } from '../helpers/temp-spill-file.js';
 
 /** Version 1 and 2 trades (fee and liquidity set, and absent), symbols out of order, one trade spilled twice. */
 function mixedRows(): TradeRow[] {
@@ -40,7 +28,7 @@ test('a replayed batch is built by DuckDB byte for byte as the row path builds i
   const config = testConfig(testEnv());
   const db = await migratedDatabase(config);
   onCleanup(t, () => db.drop());
-  const file = spillFile(t);
+  const { file } = tempSpillFile(t);
   const rows = mixedRows();
   await file.append(rows);
 
@@ -65,7 +53,7 @@ test('a replayed batch is built by DuckDB byte for byte as the row path builds i
 });
 
 test('when the encoded insert fails, or a row would need escaping, the batch goes row by row', async (t) => {
-  const file = spillFile(t);
+  const { file } = tempSpillFile(t);
   const tampered = makeTradeRow(makeTrade({ account: 'ACC\t001' })); // never valid; only a tampered file holds it
   await file.append([makeTradeRow(makeTrade()), makeTradeRow(makeTrade())]);
   const byRows: TradeRow[][] = [];
