@@ -1,9 +1,12 @@
 import type { ErrorCode } from '../src/errors/index.js';
 
 /**
- * Data of one job on the trades queue: signed envelopes, each of one trade or of a signed pack
- * (the producer's packed jobs carry one pack). Envelopes stay `unknown` here: the worker treats
- * them as untrusted input.
+ * Data of one job on the trades queue: signed envelopes, each of one trade or of a signed pack.
+ * Three kinds of job (see JOB_NAMES): `trade`, one envelope of one trade (jobId = trade_id);
+ * `pack`, one signed pack from the producer library; `ingest`, up to TRADE_SYNC_PACK_SIZE
+ * envelopes of one trade each, exactly as the engine signed and posted them to the HTTPS ingest,
+ * so the worker verifies the engine's own signatures. Envelopes stay `unknown` here: the worker
+ * treats them as untrusted input.
  */
 export interface TradeJobData {
   readonly envelopes: readonly unknown[];
@@ -43,4 +46,4 @@ export interface DeadLetter {
 }
 
 /** Job names, for Bull Board and logs. */
-export const JOB_NAMES = { trade: 'trade', pack: 'pack', deadLetter: 'dead-letter', redrive: 'redrive' } as const;
+export const JOB_NAMES = { trade: 'trade', pack: 'pack', ingest: 'ingest', deadLetter: 'dead-letter', redrive: 'redrive' } as const;

@@ -21,8 +21,13 @@ export interface Config {
     readonly backpressure: 'reject' | 'wait';
     /** How long `wait` backpressure waits before giving up with QUEUE_FULL. */
     readonly backpressureWaitMs: number;
-    /** Trades per job when publishing arrays (1 = one job per trade). */
+    /**
+     * Trades per job (1 = one job per trade, jobId = trade_id): the producer's signed packs and the
+     * ingest's jobs of engine-signed envelopes hold up to this many.
+     */
     readonly packSize: number;
+    /** How long `publish(trade)` waits for more calls to share its pack (a Kafka producer's linger.ms). */
+    readonly lingerMs: number;
   };
   readonly clickhouse: {
     /** Primary node (migrations, status). */

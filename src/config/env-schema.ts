@@ -17,7 +17,8 @@ export const envSchema = z.object({
   TRADE_SYNC_QUEUE_CAPACITY: int(10, 1_000_000),
   TRADE_SYNC_BACKPRESSURE: z.enum(['reject', 'wait']).default('reject'),
   TRADE_SYNC_BACKPRESSURE_WAIT_MS: int(0, 30_000),
-  TRADE_SYNC_PACK_SIZE: z.coerce.number().int().min(1).max(MAX_PACK_TRADES).default(1),
+  TRADE_SYNC_PACK_SIZE: z.coerce.number().int().min(1).max(MAX_PACK_TRADES).default(100),
+  TRADE_SYNC_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(5),
   TRADE_SYNC_CLICKHOUSE_URL: z
     .string()
     .default('http://127.0.0.1:8123')

@@ -92,6 +92,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       backpressure: env.TRADE_SYNC_BACKPRESSURE,
       backpressureWaitMs: env.TRADE_SYNC_BACKPRESSURE_WAIT_MS,
       packSize: env.TRADE_SYNC_PACK_SIZE,
+      lingerMs: env.TRADE_SYNC_PRODUCER_LINGER_MS,
     },
     clickhouse: {
       url: env.TRADE_SYNC_CLICKHOUSE_URL[0] as string,

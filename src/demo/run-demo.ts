@@ -6,7 +6,7 @@ export interface DemoOptions {
   readonly rate: number;
   /** Trades in all; 0 runs until `signal` aborts. */
   readonly count: number;
-  /** Trades per job. */
+  /** Trades per job (1 = one job per trade). */
   readonly packSize: number;
   readonly seed?: number;
   readonly signal?: AbortSignal;
@@ -15,7 +15,11 @@ export interface DemoOptions {
 
 const TICK_MS = 20;
 
-/** Publishes synthetic fills at a steady rate (waiting on backpressure); resolves with the count sent. */
+/**
+ * Publishes synthetic fills at a steady rate, as an engine does: one `publish(trade)` call per
+ * fill, not awaited one by one, so the producer coalesces them into signed packs (waiting on
+ * backpressure). Resolves with the count sent once every call has resolved.
+ */
 export async function runDemo(producer: TradeProducer, options: DemoOptions): Promise<number> {
   const engine = new SyntheticEngine(options.seed);
   const started = performance.now();
@@ -24,7 +28,7 @@ export async function runDemo(producer: TradeProducer, options: DemoOptions): Pr
     const due = Math.floor(((performance.now() - started) / 1000) * options.rate) - sent;
     const batch = Math.min(Math.max(due, 0), options.count === 0 ? Infinity : options.count - sent, 10_000);
     if (batch > 0) {
-      await producer.publish(engine.take(batch), { packSize: options.packSize, backpressure: 'wait' });
+      await Promise.all(engine.take(batch).map((trade) => producer.publish(trade, { packSize: options.packSize, backpressure: 'wait' })));
       sent += batch;
       options.onProgress?.(sent);
     } else {

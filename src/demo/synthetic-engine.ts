@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { TRADE_SCHEMA_VERSION, type Trade } from '../trade/trade-schema.js';
 import { seededRandom } from './seeded-random.js';
 
@@ -36,19 +36,48 @@ interface OpenOrder {
   cum: bigint;
 }
 
+/** Where a seeded stream's clock starts unless told otherwise: 2026-01-01T00:00:00Z. */
+export const SEEDED_START_NS = 1_767_225_600_000_000_000n;
+
+/** A version-4-shaped UUID from the first 16 bytes of SHA-256 of `name`: the same name, the same id. */
+function uuidOf(name: string): string {
+  const b = createHash('sha256').update(name).digest();
+  b[6] = ((b[6] as number) & 0x0f) | 0x40;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = b.toString('hex', 0, 16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 /**
  * A synthetic engine: orders on real-looking instruments, each split into 1-6 partial fills
  * (some cancelled early), prices walking around a reference, ts_ns strictly increasing.
  * Quantities are in lots of 0.001, prices exact to 4 decimals.
+ *
+ * Without a seed the stream is new each time: random trade ids, timestamps from the wall clock.
+ * With a seed it is reproducible: the same seed gives the same trade ids, order ids, fills and
+ * timestamps (a clock of its own from `startNs`, default SEEDED_START_NS), so publishing it twice
+ * lands each trade once.
  */
 export class SyntheticEngine {
   readonly #random: () => number;
+  readonly #seed: number | undefined;
   readonly #open: OpenOrder[] = [];
   #orderSeq = 0;
-  #lastNs = BigInt(Date.now()) * 1_000_000n;
+  #tradeSeq = 0;
+  #lastNs: bigint;
 
-  constructor(seed = Date.now()) {
-    this.#random = seededRandom(seed);
+  constructor(seed?: number, startNs: bigint = SEEDED_START_NS) {
+    this.#seed = seed;
+    this.#random = seededRandom(seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.#lastNs = seed === undefined ? BigInt(Date.now()) * 1_000_000n : startNs;
+  }
+
+  /** The wall clock (unseeded) or the stream's own clock: strictly increasing either way. */
+  #nextNs(): bigint {
+    const step = 1n + BigInt(Math.floor(this.#random() * 1000));
+    if (this.#seed !== undefined) return this.#lastNs + step * 1000n;
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    return nowNs > this.#lastNs ? nowNs : this.#lastNs + step;
   }
 
   #pick<T>(list: readonly T[]): T {
@@ -68,7 +97,7 @@ export class SyntheticEngine {
     fills.push(left);
     this.#orderSeq += 1;
     return {
-      id: `ORD-${Date.now().toString(36)}-${this.#orderSeq}`,
+      id: `ORD-${this.#seed === undefined ? Date.now().toString(36) : `s${this.#seed}`}-${this.#orderSeq}`,
       instrument: this.#pick(INSTRUMENTS),
       side: this.#random() < 0.5 ? 'buy' : 'sell',
       account: this.#pick(ACCOUNTS),
@@ -91,13 +120,13 @@ export class SyntheticEngine {
     const done = order.next >= order.fills.length;
     const cancelled = !done && order.next >= order.cancelAfter;
     if (done || cancelled) this.#open.splice(index, 1);
-    const nowNs = BigInt(Date.now()) * 1_000_000n;
-    this.#lastNs = nowNs > this.#lastNs ? nowNs : this.#lastNs + 1n + BigInt(Math.floor(this.#random() * 1000));
+    this.#lastNs = this.#nextNs();
+    this.#tradeSeq += 1;
     const drift = 1 + (this.#random() - 0.5) * 0.002;
     const priceUnits = BigInt(Math.max(1, Math.round(order.instrument.price * drift * 10_000)));
     return {
       schema_version: TRADE_SCHEMA_VERSION,
-      trade_id: randomUUID(),
+      trade_id: this.#seed === undefined ? randomUUID() : uuidOf(`trade-sync demo ${this.#seed} ${this.#tradeSeq}`),
       order_id: order.id,
       fill_seq: order.next,
       symbol: order.instrument.symbol,

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   SIGNATURE_UNKNOWN_KEY: 'The envelope names a key id (kid) that is not configured.',
   SIGNATURE_INVALID: 'The HMAC signature does not match the envelope bytes.',
   QUEUE_FULL: 'The queue holds at least 80% of its capacity; retry later (retriable).',
+  PRODUCER_CLOSED: 'publish was called on a TradeProducer after close(); nothing was enqueued.',
   CLICKHOUSE_BAD_DATA: 'ClickHouse rejected the row itself (parse, type or size error).',
   CLICKHOUSE_RETRIES_EXHAUSTED: 'ClickHouse kept failing transiently until the insert attempts ran out.',
   CLICKHOUSE_SCHEMA_MISMATCH: 'The ClickHouse schema version differs from the one this code needs.',

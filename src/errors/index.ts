@@ -4,6 +4,7 @@ export { ConfigError } from './config-error.js';
 export { TradeValidationError, type FieldIssue } from './trade-validation-error.js';
 export { SignatureError } from './signature-error.js';
 export { QueueFullError } from './queue-full-error.js';
+export { ProducerClosedError } from './producer-closed-error.js';
 export { ClickHouseError } from './clickhouse-error.js';
 export { SchemaMismatchError } from './schema-mismatch-error.js';
 export { DeadLetterNotFoundError } from './dead-letter-not-found-error.js';

@@ -14,6 +14,7 @@ import type { IngestRequest } from './ingest-request.js';
 import { jsonResponse, requestErrorResponse, tradeResultsResponse, type IngestResponse, type TradeResult } from './ingest-response.js';
 import type { KidRateLimiter } from './kid-rate-limiter.js';
 import type { NonceStore } from './nonce-store.js';
+import { ingestJobCount } from './plan-ingest-jobs.js';
 import { replayWindowError } from './replay-window-error.js';
 import { splitIngestBody } from './split-ingest-body.js';
 
@@ -33,8 +34,10 @@ export interface IngestHandlerDeps {
   readonly nonces: NonceStore;
   readonly limiter: KidRateLimiter;
   readonly gate: BackpressureGate;
-  /** Adds one job per trade (jobId = trade_id) in one round trip; resolves once they are in Redis. */
+  /** Adds the trades as jobs of up to `packSize` envelopes in one round trip; resolves once they are in Redis. */
   readonly enqueue: (trades: readonly VerifiedTrade[]) => Promise<void>;
+  /** Trades per job (TRADE_SYNC_PACK_SIZE), for counting jobs against the queue's capacity. */
+  readonly packSize: number;
   readonly log: Logger;
   /** Milliseconds since the epoch (a test clock may replace it). */
   readonly now?: () => number;
@@ -142,12 +145,12 @@ export class IngestHandler {
   /** Backpressure, nonces, rate limits and the bulk add for the verified trades; one result each. */
   async #admit(verified: readonly VerifiedTrade[]): Promise<TradeResult[]> {
     if (verified.length === 0) return [];
-    const { nonces, limiter, gate, enqueue } = this.#deps;
+    const { nonces, limiter, gate, enqueue, packSize } = this.#deps;
     const unavailable = (code: ErrorCode, message: string) =>
       verified.map((v) => reject(v.index, v.trade.trade_id, 503, code, message, { retry_after_s: 1 }));
     let claimed: VerifiedTrade[] = [];
     try {
-      const depth = await gate.full(verified.length);
+      const depth = await gate.full(ingestJobCount(verified.length, packSize));
       if (depth !== undefined) return unavailable('QUEUE_FULL', `the queue holds ${depth} jobs, at or above 80% of its capacity; retry later`);
       const results: TradeResult[] = [];
       const fresh = await nonces.claim(verified.map((v) => v.envelope));
@@ -170,7 +173,7 @@ export class IngestHandler {
       claimed = accepted;
       if (accepted.length > 0) {
         await enqueue(accepted);
-        gate.added(accepted.length);
+        gate.added(ingestJobCount(accepted.length, packSize));
       }
       claimed = [];
       for (const v of accepted) results.push({ index: v.index, trade_id: v.trade.trade_id, status: 200 });

@@ -1,4 +1,4 @@
-import { createRedisConnection, createTradesQueue, JOB_NAMES } from '../../queues/index.js';
+import { createRedisConnection, createTradesQueue } from '../../queues/index.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
@@ -9,6 +9,7 @@ import { IngestHandler, type VerifiedTrade } from './ingest-handler.js';
 import { startIngestServer, type IngestServer } from './ingest-server.js';
 import { KidRateLimiter } from './kid-rate-limiter.js';
 import { NonceStore } from './nonce-store.js';
+import { planIngestJobs } from './plan-ingest-jobs.js';
 
 export interface RunningIngest {
   readonly url: string;
@@ -36,7 +37,8 @@ function serverTls(config: Config): Parameters<typeof startIngestServer>[0]['tls
 
 /**
  * `trade-sync ingest`: the HTTPS entry point. One Redis connection (fail fast, like a producer)
- * carries the nonces, the rate-limit buckets and the bulk adds to the trades queue.
+ * carries the nonces, the rate-limit buckets and the bulk adds to the trades queue (a request's
+ * accepted trades in jobs of up to TRADE_SYNC_PACK_SIZE of the engine's envelopes).
  */
 export async function runIngest(config: Config, log: Logger, overrides: { host?: string; port?: number } = {}): Promise<RunningIngest> {
   const keyring = requireKeys(config);
@@ -56,8 +58,9 @@ export async function runIngest(config: Config, log: Logger, overrides: { host?:
       limiter: new KidRateLimiter(connection, config.redis.prefix, config.queues.trades, ingest.ratePerKid, ingest.burstPerKid),
       gate: new BackpressureGate(new QueueDepthGauge(queue), config.queues.capacity),
       enqueue: async (trades: readonly VerifiedTrade[]) => {
-        await queue.addBulk(trades.map((v) => ({ name: JOB_NAMES.trade, data: { envelopes: [v.envelope] }, opts: { jobId: v.trade.trade_id } })));
+        await queue.addBulk(planIngestJobs(trades.map((v) => ({ envelope: v.envelope, tradeId: v.trade.trade_id })), config.queues.packSize));
       },
+      packSize: config.queues.packSize,
       log: ingestLog,
     });
     const server: IngestServer = await startIngestServer({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { packJobId } from '../../queues/pack-job-id.js';
 import type { Keyring } from '../config/keyring.js';
 import { MAX_PACK_TRADES, type SignedEnvelope } from '../trade/signed-envelope.js';
 import { signPack, signTrade } from '../trade/signing.js';
@@ -22,9 +22,7 @@ export function packTrades(keyring: Keyring, trades: readonly Trade[], packSize:
   const jobs: PlannedJob[] = [];
   for (let i = 0; i < trades.length; i += size) {
     const chunk = trades.slice(i, i + size);
-    const hash = createHash('sha256');
-    for (const trade of chunk) hash.update(trade.trade_id);
-    jobs.push({ name: 'pack', jobId: `p.${hash.digest('hex').slice(0, 40)}`, envelope: signPack(keyring, chunk) });
+    jobs.push({ name: 'pack', jobId: packJobId('p', chunk.map((t) => t.trade_id)), envelope: signPack(keyring, chunk) });
   }
   return jobs;
 }

@@ -1,11 +1,13 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createRedisConnection, createTradesQueue, type TradeJobData } from '../../queues/index.js';
+import { Batcher } from '../batching/batcher.js';
 import { requireKeys, type Config } from '../config/index.js';
-import { QueueFullError, TradeValidationError, type FieldIssue } from '../errors/index.js';
+import { ProducerClosedError, QueueFullError, TradeValidationError, type FieldIssue } from '../errors/index.js';
 import { parseTrade } from '../trade/parse-trade.js';
+import { MAX_PACK_TRADES } from '../trade/signed-envelope.js';
 import type { Trade } from '../trade/trade-schema.js';
-import { packTrades } from './pack-trades.js';
+import { packTrades, type PlannedJob } from './pack-trades.js';
 import { QueueDepthGauge } from './queue-depth-gauge.js';
 
 /** Options of one `publish` call; each defaults to the producer's config. */
@@ -13,14 +15,17 @@ export interface PublishOptions {
   /** `reject`: throw QueueFullError at 80% of capacity; `wait`: wait for room (up to backpressureWaitMs). */
   readonly backpressure?: 'reject' | 'wait';
   /**
-   * Trades per job for arrays: above 1, each job is one signed pack (one signature, checked once
-   * by the worker), at most MAX_PACK_TRADES (1,000). @defaultValue TRADE_SYNC_PACK_SIZE (1)
+   * Trades per job. 1: one job per trade (jobId = trade_id, each trade signed on its own). Above 1:
+   * signed packs of up to this many trades (at most MAX_PACK_TRADES, 1,000), one signature each;
+   * a single trade then waits up to `lingerMs` for other calls to share its pack.
+   * @defaultValue TRADE_SYNC_PACK_SIZE (100)
    */
   readonly packSize?: number;
 }
 
 export interface PublishResult {
   readonly trades: number;
+  /** Jobs that carry this call's trades (a coalesced trade's pack also carries other calls' trades). */
   readonly jobs: number;
 }
 
@@ -31,12 +36,20 @@ const ADD_CHUNK = 1_000;
  * The producer library: validates, signs and enqueues trades. Invalid input throws
  * TradeValidationError before anything is enqueued; a full queue throws QueueFullError
  * (retriable) or waits, as the caller chooses.
+ *
+ * `publish(trade)` calls are coalesced, as a Kafka producer batches records: a trade waits up to
+ * `lingerMs` (TRADE_SYNC_PRODUCER_LINGER_MS, 5 ms) or until `packSize` trades are waiting, then
+ * the waiting trades go to Redis as one signed pack, and each call resolves once its pack is in
+ * Redis (or rejects with the error that kept it out). `close()` sends what is waiting first.
  */
 export class TradeProducer {
   readonly #config: Config;
   readonly #queue: Queue<TradeJobData>;
   readonly #gauge: QueueDepthGauge;
   readonly #ownedConnection: Redis | undefined;
+  /** Open packs of lingering single trades, one per pack size in use. */
+  readonly #lingering = new Map<number, Batcher<Trade>>();
+  #closed: Promise<void> | undefined;
 
   constructor(config: Config, connection?: Redis) {
     requireKeys(config);
@@ -48,10 +61,39 @@ export class TradeProducer {
   }
 
   async publish(input: Trade | readonly Trade[], options: PublishOptions = {}): Promise<PublishResult> {
-    const list: readonly unknown[] = Array.isArray(input) ? input : [input];
+    const single = !Array.isArray(input);
+    const list: readonly unknown[] = single ? [input] : (input as readonly Trade[]);
     const trades = validateAll(list);
-    const jobs = packTrades(this.#config.keyring, trades, Array.isArray(input) ? (options.packSize ?? this.#config.queues.packSize) : 1);
-    await this.#admit(jobs.length, options.backpressure ?? this.#config.queues.backpressure);
+    const packSize = options.packSize ?? this.#config.queues.packSize;
+    const backpressure = options.backpressure ?? this.#config.queues.backpressure;
+    if (this.#closed !== undefined) throw new ProducerClosedError();
+    if (single && packSize > 1) {
+      await this.#admit(1, backpressure);
+      await this.#lingerFor(packSize).add(trades[0] as Trade);
+      return { trades: 1, jobs: 1 };
+    }
+    const jobs = packTrades(this.#config.keyring, trades, packSize);
+    await this.#admit(jobs.length, backpressure);
+    await this.#add(jobs);
+    return { trades: trades.length, jobs: jobs.length };
+  }
+
+  /** The open pack for this pack size: flushed when full, after lingerMs, or on close. */
+  #lingerFor(packSize: number): Batcher<Trade> {
+    let batcher = this.#lingering.get(packSize);
+    if (batcher === undefined) {
+      const size = Math.min(packSize, MAX_PACK_TRADES);
+      batcher = new Batcher<Trade>(
+        { maxRows: size, maxEntries: size, maxBytes: Number.POSITIVE_INFINITY, maxAgeMs: this.#config.queues.lingerMs },
+        () => ({ rows: 1, bytes: 0 }),
+        (trades) => this.#add(packTrades(this.#config.keyring, trades, size)),
+      );
+      this.#lingering.set(packSize, batcher);
+    }
+    return batcher;
+  }
+
+  async #add(jobs: readonly PlannedJob[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += ADD_CHUNK) {
       const chunk = jobs.slice(i, i + ADD_CHUNK);
       if (chunk.length === 1 && chunk[0] !== undefined) {
@@ -61,7 +103,6 @@ export class TradeProducer {
       }
       this.#gauge.added(chunk.length);
     }
-    return { trades: trades.length, jobs: jobs.length };
   }
 
   async #admit(jobs: number, mode: 'reject' | 'wait'): Promise<void> {
@@ -78,9 +119,14 @@ export class TradeProducer {
     }
   }
 
-  async close(): Promise<void> {
-    await this.#queue.close();
-    await this.#ownedConnection?.quit().catch(() => undefined);
+  /** Sends the trades still lingering (their calls resolve or reject as usual), then closes. Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= (async () => {
+      await Promise.all([...this.#lingering.values()].map((b) => b.drain()));
+      await this.#queue.close();
+      await this.#ownedConnection?.quit().catch(() => undefined);
+    })();
+    return this.#closed;
   }
 }
 

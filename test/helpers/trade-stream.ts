@@ -15,7 +15,7 @@ export interface TradeStream {
  * packed `packSize` per job) until stopped. A failed publish fails `stop()`.
  */
 export function tradeStream(producer: TradeProducer, options: { perSecond: number; perTick?: number; packSize: number; account?: string }): TradeStream {
-  const engine = new SyntheticEngine(options.perSecond);
+  const engine = new SyntheticEngine();
   const perTick = options.perTick ?? 100;
   const tickMs = (1_000 * perTick) / options.perSecond;
   let stopped = false;

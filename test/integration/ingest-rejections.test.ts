@@ -72,9 +72,12 @@ test('every rejection has its status and stable code; a mixed body is answered p
   assert.match(byIndex(12)?.message ?? '', /signed pack; POST one trade per envelope/);
 
   const jobs = await queues.trades.getJobs(['wait', 'active', 'delayed', 'completed']);
-  assert.deepEqual(jobs.map((j) => j.id).sort(), good.map((g) => g.trade_id).sort(), 'exactly the accepted trades are queued');
-  const queued = jobs.find((j) => j.id === good[0]?.trade_id);
-  assert.deepEqual(queued?.data, { envelopes: [g0] }, 'the original envelope is enqueued, one job per trade');
+  assert.equal(jobs.length, 1, 'the accepted trades of one request share one job (up to TRADE_SYNC_PACK_SIZE)');
+  assert.equal(jobs[0]?.name, 'ingest');
+  assert.match(jobs[0]?.id ?? '', /^i\.[0-9a-f]{40}$/);
+  const queuedIds = (jobs[0]?.data.envelopes ?? []).map((e) => JSON.parse((e as { payload: string }).payload).trade_id as string);
+  assert.deepEqual(queuedIds.sort(), good.map((g) => g.trade_id).sort(), 'exactly the accepted trades are queued');
+  assert.deepEqual(jobs[0]?.data.envelopes.find((e) => (e as { sig: string }).sig === g0?.sig), g0, "the engine's original envelope is enqueued, unchanged");
 
   // All rejected: the status is the worst per-trade class, here 401 alone.
   const onlyBad = await postIngest(ingest.url, ndjson([unknownKid]), tls);
@@ -135,5 +138,6 @@ test('whole-request refusals: too large (413, also from curl), too many trades, 
   assert.equal(refused.status, 401);
   assert.equal(refused.json.results[0]?.code, 'SIGNATURE_INVALID');
 
-  assert.deepEqual((await queues.trades.getJobs(['wait'])).length, 2, 'only the two trades of the array were enqueued');
+  const waiting = await queues.trades.getJobs(['wait']);
+  assert.deepEqual(waiting.map((j) => j.data.envelopes.length), [2], 'only the two trades of the array were enqueued');
 });

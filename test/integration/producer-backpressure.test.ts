@@ -38,7 +38,7 @@ function isQueueFull(err: unknown): boolean {
 test('79 jobs are accepted; the publish that would reach 80% of capacity throws QUEUE_FULL', async (t) => {
   const { queues, producer } = smallQueue(t);
   const trades = Array.from({ length: 79 }, () => makeTrade());
-  assert.deepEqual(await producer.publish(trades), { trades: 79, jobs: 79 });
+  assert.deepEqual(await producer.publish(trades, { packSize: 1 }), { trades: 79, jobs: 79 });
   const extra = makeTrade();
   await assert.rejects(producer.publish(extra), isQueueFull);
   await assert.rejects(producer.publish([makeTrade(), makeTrade()], { packSize: 2 }), isQueueFull, 'a pack counts as one job, still too many');
@@ -48,7 +48,7 @@ test('79 jobs are accepted; the publish that would reach 80% of capacity throws 
 
 test("backpressure 'wait' waits up to TRADE_SYNC_BACKPRESSURE_WAIT_MS, then throws QUEUE_FULL", async (t) => {
   const { queues, producer } = smallQueue(t, { TRADE_SYNC_BACKPRESSURE_WAIT_MS: '600' });
-  await producer.publish(Array.from({ length: 79 }, () => makeTrade()));
+  await producer.publish(Array.from({ length: 79 }, () => makeTrade()), { packSize: 1 });
   const started = performance.now();
   await assert.rejects(producer.publish(makeTrade(), { backpressure: 'wait' }), isQueueFull);
   const waited = performance.now() - started;
@@ -61,7 +61,7 @@ test('a waiting publish succeeds once a worker drains the queue', async (t) => {
   const { config, queues, producer } = smallQueue(t, { TRADE_SYNC_BACKPRESSURE: 'wait', TRADE_SYNC_BACKPRESSURE_WAIT_MS: '30000' });
   const db = await migratedDatabase(config);
   onCleanup(t, () => db.drop());
-  await producer.publish(Array.from({ length: 79 }, () => makeTrade()));
+  await producer.publish(Array.from({ length: 79 }, () => makeTrade()), { packSize: 1 });
   let settled = false;
   const last = makeTrade();
   const waiting = producer.publish(last).finally(() => (settled = true));

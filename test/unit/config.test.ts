@@ -31,7 +31,7 @@ function assertFields(actual: object, expected: Record<string, unknown>, where: 
 test('an empty environment gives the documented defaults', () => {
   const c = loadConfig({});
   assertFields(c.redis, { url: 'redis://127.0.0.1:6379', prefix: 'trade-sync' }, 'redis');
-  assertFields(c.queues, { trades: 'trades', dlq: 'trades-dlq', capacity: 1_000_000, backpressure: 'reject', backpressureWaitMs: 30_000, packSize: 1 }, 'queues');
+  assertFields(c.queues, { trades: 'trades', dlq: 'trades-dlq', capacity: 1_000_000, backpressure: 'reject', backpressureWaitMs: 30_000, packSize: 100, lingerMs: 5 }, 'queues');
   assertFields(
     c.clickhouse,
     { url: 'http://127.0.0.1:8123', database: 'trade_sync', user: 'default', password: '', adminUser: 'default', adminPassword: '', timeoutMs: 30_000 },

@@ -12,8 +12,8 @@ export function registerDemoCommand(program: Command, context: () => CliContext)
     .description('a synthetic trading engine: publishes signed partial fills at a steady rate')
     .option('--rate <n>', 'trades per second', parseIntOption, 1_000)
     .option('--count <n>', 'trades in all (0 = until Ctrl-C)', parseIntOption, 10_000)
-    .option('--pack <n>', 'trades per job (1 = one job per trade)', parseIntOption)
-    .option('--seed <n>', 'random seed, for a reproducible stream', parseIntOption)
+    .option('--pack <n>', 'trades per job (1 = one job per trade; default TRADE_SYNC_PACK_SIZE, 100)', parseIntOption)
+    .option('--seed <n>', 'random seed: the same seed gives the same trade ids, orders, fills and timestamps (from 2026-01-01T00:00:00Z)', parseIntOption)
     .action(async (options: { rate: number; count: number; pack?: number; seed?: number }) => {
       const { config, print } = context();
       await assertRedisReachable(config.redis);

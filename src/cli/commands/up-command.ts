@@ -25,7 +25,7 @@ interface UpOptions {
   readonly workers: number;
   readonly rate: number;
   readonly count: number;
-  readonly pack: number;
+  readonly pack?: number;
   readonly stateDir: string;
 }
 
@@ -44,7 +44,7 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
     .option('--workers <n>', 'worker processes', parseIntOption, 2)
     .option('--rate <n>', 'demo trades per second', parseIntOption, 2_000)
     .option('--count <n>', 'demo trades in all (0 = until Ctrl-C)', parseIntOption, 0)
-    .option('--pack <n>', 'demo trades per job', parseIntOption, 1)
+    .option('--pack <n>', 'demo trades per job (1 = one job per trade; default TRADE_SYNC_PACK_SIZE, 100)', parseIntOption)
     .option('--state-dir <dir>', 'where logs and a locally started ClickHouse keep their files', '.trade-sync')
     .action(async (options: UpOptions) => {
       const base = context();
@@ -104,7 +104,8 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
         );
         releasers.add('ingest', ingest, (i) => i.stop());
         print(`ingest      ${ingest.url}/v1/trades${tls ? ` (self-signed certificate ${tls.cert})` : ''}`);
-        print(`demo        ${options.rate} trades/s${options.count ? `, ${options.count} in all` : ' until Ctrl-C'}`);
+        const pack = options.pack ?? config.queues.packSize;
+        print(`demo        ${options.rate} trades/s${options.count ? `, ${options.count} in all` : ' until Ctrl-C'}, ${pack === 1 ? 'one job per trade' : `signed packs of up to ${pack} trades`}`);
         print(`query       clickhouse-client --query "SELECT symbol, count() FROM ${config.clickhouse.database}.trades FINAL GROUP BY symbol"`);
         const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
         const producer = releasers.add('producer', new TradeProducer(config, connection), (p) => p.close());
@@ -120,7 +121,7 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
           }, () => undefined);
         }, 2_000);
         releasers.add('ticker', ticker, clearInterval);
-        await runDemo(producer, { rate: options.rate, count: options.count, packSize: options.pack, signal: abort.signal, onProgress: (n) => (sent = n) });
+        await runDemo(producer, { rate: options.rate, count: options.count, packSize: pack, signal: abort.signal, onProgress: (n) => (sent = n) });
         if (!abort.signal.aborted) {
           print(`demo finished: ${sent} trades published; the pipeline keeps running until Ctrl-C`);
           await new Promise((done) => abort.signal.addEventListener('abort', done));
