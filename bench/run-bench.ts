@@ -21,7 +21,8 @@ import { Report, type BenchOptions, type Scenario, type ScenarioResult } from '.
 import { cleanupAll } from './lib/resources.js';
 import { sleep } from './lib/timing.js';
 import { ingest } from './scenarios/ingest.js';
-import { latency, latencyPacked } from './scenarios/latency.js';
+import { ingestE2e } from './scenarios/ingest-e2e.js';
+import { latency, latencyOneJobPerTrade } from './scenarios/latency.js';
 import { naivePeer } from './scenarios/naive-peer.js';
 import { noopBullmq, noopBullmqPacked } from './scenarios/noop-bullmq.js';
 import { outage } from './scenarios/outage.js';
@@ -34,7 +35,7 @@ import { spill } from './scenarios/spill.js';
 // noop packed → packed), so the pair sees the same machine. The naive peer runs last: dropping its
 // thousands of one-row parts keeps ClickHouse busy for a while.
 const SCENARIOS: readonly Scenario[] = [
-  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, latency, latencyPacked, naivePeer, spill, outage, ingest,
+  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, latency, latencyOneJobPerTrade, naivePeer, spill, outage, ingest, ingestE2e,
 ];
 
 const positiveInt = (name: string) => (value: string) => {
@@ -68,7 +69,6 @@ interface CliOptions {
   duration: number;
   rate: number;
   naiveConcurrency: number;
-  latencyPack: number;
   pollMs: number;
   maxWait: number;
   only?: string[];
@@ -90,8 +90,7 @@ const program = new Command('bench')
   .option('--pack-size <n>', 'trades per job in the packed scenario', positiveInt('--pack-size'), 100)
   .option('--raw-batch <n>', 'rows per INSERT in the raw ClickHouse scenario', positiveInt('--raw-batch'), 100_000)
   .option('--duration <s>', 'seconds of the latency run and time bound of the naive peer', positiveNumber('--duration'), 10)
-  .option('--rate <r>', 'offered trades/s in the latency scenario', positiveInt('--rate'), 5_000)
-  .option('--latency-pack <n>', 'trades per job in the latency scenario (1 = one job per trade, the producer default)', positiveInt('--latency-pack'), 1)
+  .option('--rate <r>', 'offered trades/s in the latency and ingest-e2e scenarios', positiveInt('--rate'), 5_000)
   .option('--naive-concurrency <n>', 'BullMQ concurrency of the naive peer', positiveInt('--naive-concurrency'), 16)
   .option('--poll-ms <ms>', 'ClickHouse poll interval of the latency scenario', positiveInt('--poll-ms'), 20)
   .option('--max-wait <s>', 'longest wait for one drain or for the latency tail; past it the scenario FAILs', positiveNumber('--max-wait'), 40)
@@ -162,7 +161,6 @@ async function main(): Promise<number> {
     durationS: cli.duration,
     rate: cli.rate,
     naiveConcurrency: cli.naiveConcurrency,
-    latencyPackSize: cli.latencyPack,
     pollMs: cli.pollMs,
     maxWaitS: cli.maxWait,
     env: cli.set,

@@ -1,7 +1,8 @@
 /**
- * A producer process for the latency scenario: publishes synthetic fills through TradeProducer at
- * a steady rate, each trade's ts_ns being its publish time (epoch µs × 1000, plus its index in the
- * publish call, so it is unique). Talks to the bench over IPC:
+ * A producer process for the latency scenario: an engine calling `TradeProducer.publish(trade)`
+ * once per synthetic fill at a steady rate, never awaiting one call before the next (the producer
+ * coalesces them as configured); each trade's ts_ns is its publish time (epoch µs × 1000, plus its
+ * index in the tick, so it is unique). Talks to the bench over IPC:
  *   → {type:'ready'}                        once connected
  *   ← {type:'start', rate, count, packSize} starts publishing
  *   → {type:'published', base, count}      before each publish call (base = first ts_ns)
@@ -30,8 +31,8 @@ const engine = new SyntheticEngine(6);
 async function publish({ rate, count, packSize }: Start): Promise<void> {
   const started = performance.now();
   let sent = 0;
-  // One publish call per 5 ms tick with the trades due by then, as an engine flushing its fills
-  // on a timer would (a call that overruns its tick is followed at once by the next).
+  const calls: Promise<unknown>[] = [];
+  // Every 5 ms tick, one publish(trade) call per trade due by then.
   for (let tick = 1; sent < count; tick++) {
     const wait = started + tick * TICK_MS - performance.now();
     if (wait > 0) await sleep(wait);
@@ -40,9 +41,10 @@ async function publish({ rate, count, packSize }: Start): Promise<void> {
     const base = epochMicros() * 1000n;
     const trades = Array.from({ length: due }, (_, k) => ({ ...engine.next(), ts_ns: (base + BigInt(k)).toString() }));
     send({ type: 'published', base: base.toString(), count: due });
-    await producer.publish(trades, { packSize, backpressure: 'wait' });
+    for (const trade of trades) calls.push(producer.publish(trade, { packSize, backpressure: 'wait' }));
     sent += due;
   }
+  await Promise.all(calls);
   send({ type: 'done', sent, ms: performance.now() - started });
 }
 

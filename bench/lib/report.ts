@@ -10,10 +10,8 @@ export interface BenchOptions {
   readonly rawBatchRows: number;
   /** Seconds: latency run length and the naive peer's time bound. */
   readonly durationS: number;
-  /** Offered trades/s in the latency scenario. */
+  /** Offered trades/s in the latency and ingest-e2e scenarios. */
   readonly rate: number;
-  /** Trades per job in the latency scenario. */
-  readonly latencyPackSize: number;
   /** BullMQ concurrency of the naive peer. */
   readonly naiveConcurrency: number;
   /** Longest wait for one drain (or the latency tail), seconds: past it the scenario FAILs. */

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { SCHEMA_VERSION } from '../../src/sinks/clickhouse/migrations.js';
 import { migratedDatabase } from '../helpers/clickhouse-helpers.js';
+import { queuedTradeIds } from '../helpers/queued-trades.js';
 import { testQueues } from '../helpers/queue-helpers.js';
 import { runCli } from '../helpers/spawn-cli.js';
 import { testConfig, testEnv } from '../helpers/test-env.js';
@@ -62,7 +63,7 @@ test('status --json reports the queues, the dead letters and the schema version'
     await db.drop();
     rmSync(config.spill.dir, { recursive: true, force: true });
   });
-  await producer.publish([makeTrade(), makeTrade(), makeTrade()]);
+  await producer.publish([makeTrade(), makeTrade(), makeTrade()], { packSize: 1 });
 
   const result = await runCli(['status', '--json'], env);
   assert.equal(result.code, 0, result.output);
@@ -81,7 +82,7 @@ test('status --json reports the queues, the dead letters and the schema version'
   assert.equal(await pendingJobs(queues.trades), 3, 'status consumed nothing');
 });
 
-test('demo --rate 5000 --count 500 publishes 500 jobs (no worker running)', async (t) => {
+test('demo --rate 5000 --count 500 publishes 500 trades in signed packs (no worker running)', async (t) => {
   const env = testEnv();
   const config = testConfig(env);
   const queues = testQueues(config);
@@ -93,7 +94,10 @@ test('demo --rate 5000 --count 500 publishes 500 jobs (no worker running)', asyn
   assert.equal(result.code, 0, result.output);
   assert.match(result.stdout, new RegExp(`published 500 trades to "${config.queues.trades}"`));
   const counts = await queues.trades.getJobCounts('wait', 'active', 'completed', 'failed');
-  assert.deepEqual(counts, { wait: 500, active: 0, completed: 0, failed: 0 });
+  assert.ok((counts.wait ?? 0) >= 5 && (counts.wait ?? 0) < 500, `signed packs of up to 100 by default, not one job per trade: ${JSON.stringify(counts)}`);
+  assert.deepEqual({ ...counts, wait: 0 }, { wait: 0, active: 0, completed: 0, failed: 0 });
+  const ids = await queuedTradeIds(queues.trades);
+  assert.equal(new Set(ids).size, 500, 'every trade once');
   const [job] = await queues.trades.getWaiting(0, 0);
-  assert.equal(job?.data.envelopes.length, 1, 'one trade per job by default');
+  assert.equal(job?.name, 'pack');
 });

@@ -66,8 +66,8 @@ test('find a trade: in ClickHouse, dead-lettered with its error, delayed in the 
   const dead = makeTrade({ symbol: 'FIND' });
   const deadPack = [makeTrade({ symbol: 'FIND' }), makeTrade({ symbol: 'FIND' })];
   try {
-    await producer.publish(landed);
-    await stranger.publish(dead);
+    await producer.publish(landed, { packSize: 1 }); // one job per trade: found by its id
+    await stranger.publish(dead, { packSize: 1 });
     await stranger.publish(deadPack, { packSize: 2 }); // one dead letter for the signed pack
   } finally {
     await producer.close();

@@ -8,7 +8,7 @@ import { curlPostFile, curlPostTrades } from '../helpers/run-curl.js';
 import { makeTestCerts as makeOtherPki } from '../helpers/test-certs.js';
 import { testSecret } from '../helpers/test-secret.js';
 import { makeTrade } from '../helpers/trade-factory.js';
-import { pendingJobs } from '../helpers/wait-for-drained.js';
+import { queuedTradeIds } from '../helpers/queued-trades.js';
 
 test('mutual TLS: no client certificate, or one from another CA, fails the handshake; a certificate signs only with its mapped key ids', async (t) => {
   const dir = tempDir(t, 'ingest-mtls');
@@ -56,5 +56,5 @@ test('mutual TLS: no client certificate, or one from another CA, fails the hands
     BODY_FILE: join(dir, 'req.ndjson'), CLIENT_CERT: b.cert, CLIENT_KEY: b.key,
   });
   assert.equal(viaCurl.status, 200, `${viaCurl.body} ${viaCurl.stderr}`);
-  assert.equal(await pendingJobs(queues.trades), 4);
+  assert.equal((await queuedTradeIds(queues.trades, undefined, ['wait'])).length, 4);
 });

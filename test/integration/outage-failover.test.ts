@@ -63,7 +63,7 @@ test('primary ClickHouse down: trades fail over to the backup with the circuit c
 
   await primary.stop();
   const during = Array.from({ length: 3_000 }, () => makeTrade({ symbol: 'DURING' }));
-  await producer.publish(during.slice(0, 100)); // one job per trade
+  await producer.publish(during.slice(0, 100), { packSize: 1 }); // one job per trade
   await producer.publish(during.slice(100), { packSize: 50 });
   await waitFor(() => counts(backupDb, 'DURING'), ([n]) => n >= during.length, 30_000, `trades on the backup (worker output: ${worker.output().slice(-2_000)})`);
   await waitForDrained(queues.trades);

@@ -4,11 +4,11 @@ import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { QueueFullError } from '../../src/errors/index.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
-import { readSignedPayload } from '../../src/trade/read-signed-payload.js';
 import { countTrades, queryText } from '../helpers/clickhouse-helpers.js';
 import { startInProcessPipeline } from '../helpers/in-process-pipeline.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
 import { testQueues } from '../helpers/queue-helpers.js';
+import { queuedTradeIds } from '../helpers/queued-trades.js';
 import { testConfig, testEnv } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -26,11 +26,8 @@ function lingeringProducer(t: TestContext, overrides: Record<string, string> = {
   return { config, queues, producer };
 }
 
-/** Trade ids carried by every job of the queue, by verifying each job's signed pack. */
-async function queuedTradeIds(p: ReturnType<typeof lingeringProducer>): Promise<string[]> {
-  const jobs = await p.queues.trades.getJobs(['wait', 'active', 'delayed', 'completed']);
-  return jobs.flatMap((job) => job.data.envelopes.flatMap((e) => readSignedPayload(p.config.keyring, e).items.map((i) => (i as { trade_id: string }).trade_id)));
-}
+/** Trade ids of every job of the queue, each job's signature verified. */
+const signedTradeIds = (p: ReturnType<typeof lingeringProducer>) => queuedTradeIds(p.queues.trades, p.config.keyring);
 
 test('1,000 concurrent publish(trade) calls become a few signed packs; each call resolves once its trade is in Redis', async (t) => {
   const p = lingeringProducer(t, { TRADE_SYNC_PACK_SIZE: '100' });
@@ -45,7 +42,7 @@ test('1,000 concurrent publish(trade) calls become a few signed packs; each call
   const jobs = await p.queues.trades.getJobs(['wait']);
   assert.equal(jobs.length, 10, '1,000 trades in packs of 100');
   assert.ok(jobs.every((j) => j.name === 'pack' && j.data.envelopes.length === 1));
-  assert.deepEqual((await queuedTradeIds(p)).sort(), trades.map((x) => x.trade_id).sort(), 'every trade once, in a signed pack');
+  assert.deepEqual((await signedTradeIds(p)).sort(), trades.map((x) => x.trade_id).sort(), 'every trade once, in a signed pack');
   assert.equal(inRedisWhenResolved.length, 1_000);
 });
 
@@ -56,7 +53,7 @@ test('a lone publish(trade) waits at most the linger time, then goes alone in a 
   await p.producer.publish(trade);
   const waited = performance.now() - started;
   assert.ok(waited >= 15, `resolved after ${waited.toFixed(1)} ms, before the 20 ms linger`);
-  assert.deepEqual(await queuedTradeIds(p), [trade.trade_id]);
+  assert.deepEqual(await signedTradeIds(p), [trade.trade_id]);
 });
 
 test('close() sends the trades still lingering before it resolves', async (t) => {
@@ -68,7 +65,7 @@ test('close() sends the trades still lingering before it resolves', async (t) =>
   const closing = p.producer.close();
   await closing;
   assert.equal((await Promise.allSettled(calls)).filter((r) => r.status === 'fulfilled').length, 30, 'every call resolved');
-  assert.deepEqual((await queuedTradeIds(p)).sort(), trades.map((x) => x.trade_id).sort());
+  assert.deepEqual((await signedTradeIds(p)).sort(), trades.map((x) => x.trade_id).sort());
   await assert.rejects(p.producer.publish(makeTrade()), (err: unknown) => (err as { code?: string }).code === 'PRODUCER_CLOSED');
 });
 

@@ -63,7 +63,7 @@ function lateKeyPipeline(t: TestContext) {
 test('a dead letter redriven after the key is rolled out lands exactly once, however often it is redriven', async (t) => {
   const p = await lateKeyPipeline(t);
   const trade = makeTrade({ symbol: 'LATE' });
-  await p.producer.publish(trade); // job id = trade_id
+  await p.producer.publish(trade, { packSize: 1 }); // job id = trade_id
   await p.producer.publish([trade], { packSize: 2 }); // a second job carrying the same trade
   await waitFor(() => p.admin.count(), (n) => n === 2, 15_000, 'both copies dead-lettered');
   const letters = await p.admin.list();
@@ -100,7 +100,7 @@ test('a dead letter redriven after the key is rolled out lands exactly once, how
 test('redriveAll sends 210 dead letters (200 trades, 10 signed packs) back, page by page, and each of the 300 trades lands once', async (t) => {
   const p = await lateKeyPipeline(t);
   const trades = Array.from({ length: 300 }, (_, i) => makeTrade({ symbol: `R${i % 7}` }));
-  await p.producer.publish(trades.slice(0, 200));
+  await p.producer.publish(trades.slice(0, 200), { packSize: 1 });
   await p.producer.publish(trades.slice(200), { packSize: 10 });
   await waitFor(() => p.admin.count(), (n) => n === 210, 30_000, '210 dead letters');
   await p.upgrade();

@@ -53,7 +53,7 @@ test('rolling upgrade from 0.1.0: old and new producers and workers side by side
   // A new producer sends schema 2 while only the old worker runs: dead letters, not mangled rows.
   const producer = new TradeProducer(config);
   const early = Array.from({ length: 50 }, (_, i) => v2(i));
-  await producer.publish(early);
+  await producer.publish(early, { packSize: 1 }); // one letter per trade, to count them
   const parked = await waitFor(() => queues.dlq.getFailed(0, 100), (jobs) => jobs.length >= 50, 30_000, 'v2 trades dead-lettered by 0.1.0');
   assert.ok(parked.every((j) => j.data.error.code === 'TRADE_SCHEMA_UNSUPPORTED'), 'old worker names the reason');
 
