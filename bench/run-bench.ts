@@ -21,6 +21,7 @@ import { Report, type BenchOptions, type Scenario, type ScenarioResult } from '.
 import { cleanupAll } from './lib/resources.js';
 import { sleep } from './lib/timing.js';
 import { ingest } from './scenarios/ingest.js';
+import { decode } from './scenarios/decode.js';
 import { ingestE2e } from './scenarios/ingest-e2e.js';
 import { latency, latencyOneJobPerTrade } from './scenarios/latency.js';
 import { naivePeer } from './scenarios/naive-peer.js';
@@ -35,7 +36,7 @@ import { spill } from './scenarios/spill.js';
 // noop packed → packed), so the pair sees the same machine. The naive peer runs last: dropping its
 // thousands of one-row parts keeps ClickHouse busy for a while.
 const SCENARIOS: readonly Scenario[] = [
-  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, latency, latencyOneJobPerTrade, naivePeer, spill, outage, ingest, ingestE2e,
+  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, decode, latency, latencyOneJobPerTrade, naivePeer, spill, outage, ingest, ingestE2e,
 ];
 
 const positiveInt = (name: string) => (value: string) => {
