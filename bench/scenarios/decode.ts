@@ -3,7 +3,7 @@ import { packTrades } from '../../src/producer/pack-trades.js';
 import { signTrade } from '../../src/trade/signing.js';
 import { buildInsertBody } from '../../src/sinks/clickhouse/build-insert-body.js';
 import { prepareBatch } from '../../src/sinks/prepare-batch.js';
-import { decodeJob } from '../../src/worker/decode-job.js';
+import { decodeJob } from '../../src/delivery/decode-job.js';
 import { readSignedPayload } from '../../src/trade/read-signed-payload.js';
 import { benchEnv } from '../lib/bench-env.js';
 import type { Scenario } from '../lib/report.js';

@@ -1,4 +1,3 @@
-import { spillReplayInsert } from '../../src/app/spill-replay-insert.js';
 import { createLogger } from '../../src/logger.js';
 import { ClickHouseTradeSink } from '../../src/sinks/clickhouse/clickhouse-trade-sink.js';
 import { createClickHouseClient } from '../../src/sinks/clickhouse/create-clickhouse-client.js';
@@ -11,6 +10,7 @@ import type { Scenario } from '../lib/report.js';
 import { withResources } from '../lib/resources.js';
 import { perSecond } from '../lib/timing.js';
 import { generateTrades } from '../lib/trades.js';
+import { replayTarget } from '../../src/spill/replay-target.js';
 
 /**
  * The DuckDB spill: rows written as the sink spills them (committed transactions of one sink
@@ -35,7 +35,7 @@ export const spill: Scenario = {
       report.expect((await file.count()) === rows.length, `spill holds ${rows.length} rows`);
       const client = createClickHouseClient(r.config, 'writer');
       const sink = new ClickHouseTradeSink(client, r.database);
-      const insert = spillReplayInsert(r.config, sink, r.dlq, log);
+      const insert = replayTarget(r.config, sink, r.dlq, log);
       const replayStarted = performance.now();
       while ((await file.replayBatch(config.spill.replayBatchRows, insert)) > 0);
       const replayMs = performance.now() - replayStarted;

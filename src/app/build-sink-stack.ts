@@ -1,25 +1,25 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Config } from '../config/index.js';
-import { SpillError } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import { meteredSink } from '../metrics/metered-sink.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { FailoverSink } from '../sinks/failover-sink.js';
 import { createWriterSink } from './create-writer-sink.js';
 import { circuitName, createInsertCircuit } from '../sinks/insert-circuit.js';
+import type { InsertOptions } from '../sinks/insert-batch.js';
 import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
-import { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
 import { DuckDbSpillFile } from '../spill/duckdb-spill-file.js';
 import { SpillDirectory } from '../spill/spill-directory.js';
 import { SpillCorruptError } from '../spill/spill-errors.js';
 
-/** The ClickHouse side of a worker: failover sink, circuit, the batch writer, and the spill file. */
+/** The ClickHouse side of a worker: failover sink, circuit, how batches are inserted, and the spill file. */
 export interface SinkStack {
   readonly clients: readonly ClickHouseClient[];
   readonly sink: FailoverSink;
   readonly circuit: CircuitBreakerPolicy;
-  readonly writer: TradeBatchWriter;
+  /** The sink (metered), its retry policy and the circuit: what SinkPipeline inserts with. */
+  readonly insert: InsertOptions;
   readonly directory: SpillDirectory | undefined;
   readonly spillFile: DuckDbSpillFile | undefined;
   /** True when any ClickHouse node answers /ping. */
@@ -50,27 +50,17 @@ export async function buildSinkStack(config: Config, log: Logger, metrics?: Work
       await spillFile.verify();
     }
   }
-  const file = spillFile;
-  const writer = new TradeBatchWriter({
+  const insert: InsertOptions = {
     sink: metrics === undefined ? sink : meteredSink(sink, metrics),
     retry: insertRetryPolicy({ attempts: config.worker.insertAttempts, baseDelayMs: config.worker.retryBaseMs, maxDelayMs: config.worker.retryMaxMs }),
     circuit,
-    onUnavailable:
-      file === undefined
-        ? 'dead-letter'
-        : {
-            spill: (rows) =>
-              file.append(rows).catch((err: unknown) => {
-                throw new SpillError('SPILL_WRITE_FAILED', `cannot write ${rows.length} rows to the spill ${file.path} (jobs stay in Redis and are retried): ${(err as Error).message.split('\n')[0]}`, err);
-              }),
-          },
     log: log.child({ component: 'batch-writer' }),
-  });
+  };
   return {
     clients,
     sink,
     circuit,
-    writer,
+    insert,
     directory,
     spillFile,
     healthy: anyNodeAnswers,

@@ -1,5 +1,7 @@
 import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../queues/index.js';
 import { requireKeys, type Config } from '../config/index.js';
+import { SinkPipeline } from '../delivery/sink-pipeline.js';
+import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import { RedriveWorker } from '../dlq/redrive-worker.js';
 import { ClickHouseError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
@@ -9,12 +11,12 @@ import type { Logger } from '../logger.js';
 import { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { circuitName } from '../sinks/insert-circuit.js';
 import { assertSchemaVersion } from '../sinks/clickhouse/schema-version.js';
+import { replayTarget } from '../spill/replay-target.js';
 import { SpillReplayer } from '../spill/spill-replayer.js';
 import { SinkWorker } from '../worker/sink-worker.js';
 import { WorkerHeartbeat } from '../worker/worker-heartbeat.js';
 import { buildSinkStack, type SinkStack } from './build-sink-stack.js';
 import { pingNode } from './create-writer-sink.js';
-import { spillReplayInsert } from './spill-replay-insert.js';
 import { createOrderTracker } from './create-order-tracker.js';
 
 export type WorkerRole = 'sink' | 'redrive' | 'all';
@@ -67,7 +69,8 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       await checkSchemaAtStart(stack, config, log);
       const orders = config.orders.enabled ? releasers.add('order-tracker', createOrderTracker(config, connection, stack.clients, log), (t) => t.stop()) : undefined;
       orders?.start();
-      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, writer: stack.writer, dlq, orders, log, metrics, name }), (w) =>
+      const pipeline = new SinkPipeline({ insert: stack.insert, spill: stack.spillFile, deadLetters: new DeadLetterPublisher(dlq), orders, queue: config.queues.trades });
+      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, pipeline, log, metrics, name }), (w) =>
         w.close(config.worker.shutdownTimeoutMs),
       );
       await sink.waitUntilReady();
@@ -75,7 +78,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
         replayer = new SpillReplayer({
           directory: stack.directory,
           own: stack.spillFile,
-          insert: spillReplayInsert(config, stack.sink, dlq, log),
+          insert: replayTarget(config, stack.sink, dlq, log),
           healthy: () => stack?.healthy() ?? Promise.resolve(false),
           batchRows: config.spill.replayBatchRows,
           intervalMs: config.spill.replayIntervalMs,

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DeadItem, DeadLetter } from '../../queues/index.js';
 import type { ErrorCode } from '../errors/index.js';
-import type { RejectedRow } from '../sinks/trade-batch-writer.js';
-import type { DecodedJob } from '../worker/decode-job.js';
+import type { RejectedRow } from '../sinks/insert-batch.js';
+import type { DecodedJob } from '../delivery/decode-job.js';
 
 /** A dead letter and the key that names it within its source job (trade id and position). */
 export interface KeyedDeadLetter {

@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { SpillError } from '../errors/index.js';
+import { firstLine } from '../errors/first-line.js';
 import type { Logger } from '../logger.js';
 import type { TradeRow } from '../sinks/trade-row.js';
 import type { EncodedBatch } from '../sinks/trade-sink.js';
 import type { Trade } from '../trade/trade-schema.js';
 import { Serial } from './serial.js';
+import type { SpillStore } from './spill-store.js';
 import { isLockConflict, SpillCorruptError, SpillSchemaError } from './spill-errors.js';
 import { packRefOf, readPackRef, SpilledPackRef, UNREFERENCED_PACKS_SQL, withStoredPacks } from './pack-ref.js';
 import { deleteBatchSql, encodedBatchSql, REPLAY_ORDER } from './replay-batch-sql.js';
@@ -46,7 +49,7 @@ const PACK_SWEEP_EVERY = 10;
  * write returns only after its transaction committed (WAL on disk). The file is held open
  * while busy and released when idle (checkpointed on close) so readers can get in.
  */
-export class DuckDbSpillFile {
+export class DuckDbSpillFile implements SpillStore {
   readonly path: string;
   readonly #log: Logger;
   readonly #options: SpillFileOptions;
@@ -64,8 +67,14 @@ export class DuckDbSpillFile {
     this.#options = { ...DEFAULTS, ...options };
   }
 
-  /** Appends rows in one committed transaction. */
+  /** Appends rows in one committed transaction (SpillStore); a failure is a SpillError SPILL_WRITE_FAILED. */
   append(rows: readonly TradeRow[]): Promise<void> {
+    return this.#appendCommitted(rows).catch((err: unknown) => {
+      throw new SpillError('SPILL_WRITE_FAILED', `cannot write ${rows.length} rows to the spill ${this.path} (jobs stay in Redis and are retried): ${firstLine(err)}`, err);
+    });
+  }
+
+  #appendCommitted(rows: readonly TradeRow[]): Promise<void> {
     return this.#use(async (c) => {
       await c.run('BEGIN TRANSACTION');
       try {

@@ -1,25 +1,19 @@
 import { Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { DeadLetter, TradeJobData } from '../../queues/index.js';
+import type { TradeJobData } from '../../queues/index.js';
 import { Batcher } from '../batching/batcher.js';
 import type { Config } from '../config/index.js';
-import { earlyRejectLetters, rejectedRowLetters, tradesIn } from '../dlq/build-dead-letters.js';
-import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
+import { decodeJob, type DecodedJob } from '../delivery/decode-job.js';
+import type { SinkPipeline } from '../delivery/sink-pipeline.js';
 import type { Logger } from '../logger.js';
 import type { SinkWorkerMetrics } from '../metrics/worker-metrics.js';
-import type { OrderTracker } from '../orders/order-tracker.js';
-import type { TradeBatchWriter } from '../sinks/trade-batch-writer.js';
-import { decodeJob, type DecodedJob } from './decode-job.js';
 
 export interface SinkWorkerDeps {
   readonly config: Config;
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking calls. */
   readonly connection: Redis;
-  /** Inserts batches (with retries, circuit breaker and spill as configured). */
-  readonly writer: TradeBatchWriter;
-  readonly dlq: Queue<DeadLetter>;
-  /** Stages fills and commits completed orders after each durable batch. */
-  readonly orders?: OrderTracker;
+  /** A batch's way out: insert, spill or dead-letter, orders. */
+  readonly pipeline: SinkPipeline;
   readonly log: Logger;
   /** Told about every written batch (Prometheus counters, lag). */
   readonly metrics?: SinkWorkerMetrics;
@@ -38,19 +32,17 @@ export interface SinkStats {
 }
 
 /**
- * The sink: a high-concurrency BullMQ worker whose jobs wait in a Batcher; each batch is
- * verified, deduped, sorted and written in one request, and a job completes only once each of
- * its rows is durable: in ClickHouse, in the spill, or (rejected) in the DLQ.
+ * The BullMQ consumer of the trades queue: each job is decoded (signatures verified, trades
+ * validated) and waits in a Batcher; each batch goes through the SinkPipeline, and a job
+ * completes only once each of its trades is durable: in ClickHouse, in the spill, or in the DLQ.
  */
 export class SinkWorker {
   readonly stats: SinkStats = { jobs: 0, inserted: 0, spilled: 0, duplicates: 0, deadLettered: 0, batches: 0 };
   readonly #worker: Worker<TradeJobData>;
   readonly #batcher: Batcher<DecodedJob>;
-  readonly #writer: TradeBatchWriter;
-  readonly #orders: OrderTracker | undefined;
+  readonly #pipeline: SinkPipeline;
   readonly #config: Config;
   #rowsPerJob = 1;
-  readonly #publisher: DeadLetterPublisher;
   readonly #log: Logger;
   readonly #queue: string;
   readonly #metrics: SinkWorkerMetrics | undefined;
@@ -61,11 +53,9 @@ export class SinkWorker {
     const w = config.worker;
     this.#queue = config.queues.trades;
     this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
-    this.#writer = deps.writer;
-    this.#orders = deps.orders;
+    this.#pipeline = deps.pipeline;
     this.#config = config;
     this.#metrics = deps.metrics;
-    this.#publisher = new DeadLetterPublisher(deps.dlq);
     this.#batcher = new Batcher<DecodedJob>(
       {
         maxRows: w.batchMaxRows,
@@ -128,24 +118,16 @@ export class SinkWorker {
     const batchId = `${process.pid}-${++this.stats.batches}`;
     const log = this.#log.child({ batchId });
     const started = performance.now();
-    const rows = jobs.flatMap((j) => j.rows);
-    const result = await this.#writer.write(rows);
-    const failedAt = new Date().toISOString();
-    const letters = [
-      ...jobs.flatMap((j) => earlyRejectLetters(j, this.#queue, failedAt)),
-      ...rejectedRowLetters(result.rejected, this.#queue, failedAt),
-    ];
-    await this.#publisher.publish(letters);
-    await this.#orders?.afterBatch(result.durable, result.spilled === 0);
+    const outcome = await this.#pipeline.deliver(jobs, log);
     this.stats.jobs += jobs.length;
-    this.stats.inserted += result.inserted;
-    this.stats.spilled += result.spilled;
-    this.stats.duplicates += result.duplicates;
-    const deadLettered = tradesIn(letters);
-    this.stats.deadLettered += deadLettered;
-    this.#metrics?.batchWritten({ received: jobs.reduce((n, j) => n + j.rows.length + j.rejects.length, 0), rows, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered });
-    log.debug({ jobs: jobs.length, inserted: result.inserted, spilled: result.spilled, duplicates: result.duplicates, deadLettered, ms: Math.round(performance.now() - started) }, 'batch written');
-    if (letters.length > 0) log.warn({ deadLettered, codes: [...new Set(letters.map((l) => l.letter.error.code))] }, 'trades dead-lettered');
+    this.stats.inserted += outcome.inserted;
+    this.stats.spilled += outcome.spilled;
+    this.stats.duplicates += outcome.duplicates;
+    this.stats.deadLettered += outcome.deadLettered;
+    this.#metrics?.batchWritten(outcome);
+    const { inserted, spilled, duplicates, deadLettered } = outcome;
+    log.debug({ jobs: jobs.length, inserted, spilled, duplicates, deadLettered, ms: Math.round(performance.now() - started) }, 'batch written');
+    if (deadLettered > 0) log.warn({ deadLettered, codes: outcome.deadLetterCodes }, 'trades dead-lettered');
   }
 
   /**

@@ -5,7 +5,7 @@ import { packTrades } from '../../src/producer/pack-trades.js';
 import { MAX_PACK_TRADES } from '../../src/trade/signed-envelope.js';
 import { signTrade } from '../../src/trade/signing.js';
 import { earlyRejectLetters, tradesIn } from '../../src/dlq/build-dead-letters.js';
-import { decodeJob } from '../../src/worker/decode-job.js';
+import { decodeJob } from '../../src/delivery/decode-job.js';
 import { handSign } from '../helpers/hand-sign.js';
 import { TEST_KEYS } from '../helpers/test-env.js';
 import { testSecret } from '../helpers/test-secret.js';

@@ -2,12 +2,12 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection } from '../../../queues/index.js';
 import { createWriterSink } from '../../app/create-writer-sink.js';
-import { spillReplayInsert } from '../../app/spill-replay-insert.js';
 import { ClickHouseError } from '../../errors/index.js';
 import { withAttachedSpills } from '../../spill/attached-spills.js';
 import { SpillDirectory } from '../../spill/spill-directory.js';
 import { SpillReplayer } from '../../spill/spill-replayer.js';
 import type { CliContext } from '../cli-context.js';
+import { replayTarget } from '../../spill/replay-target.js';
 
 export function registerDrainCommand(program: Command, context: () => CliContext): void {
   program
@@ -37,7 +37,7 @@ export function registerDrainCommand(program: Command, context: () => CliContext
         const replayer = new SpillReplayer({
           directory,
           own: undefined,
-          insert: spillReplayInsert(config, sink, dlq, log),
+          insert: replayTarget(config, sink, dlq, log),
           healthy: async () => true,
           batchRows: config.spill.replayBatchRows,
           intervalMs: config.spill.replayIntervalMs,
