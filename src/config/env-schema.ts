@@ -40,7 +40,7 @@ export const envSchema = z.object({
   TRADE_SYNC_INSERT_ATTEMPTS: int(1, 6),
   TRADE_SYNC_RETRY_BASE_MS: int(1, 200),
   TRADE_SYNC_RETRY_MAX_MS: int(1, 5_000),
-  TRADE_SYNC_LOCK_DURATION_MS: int(1_000, 5_000),
+  TRADE_SYNC_LOCK_DURATION_MS: int(1_000, 30_000),
   TRADE_SYNC_STALLED_INTERVAL_MS: int(1_000, 5_000),
   TRADE_SYNC_SHUTDOWN_TIMEOUT_MS: int(100, 20_000),
   TRADE_SYNC_SPILL_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),

@@ -49,21 +49,21 @@ test('a flood from one key id is rate limited (429 + Retry-After) while another 
 test('a queue at 80% of its capacity (in jobs) answers 503 + Retry-After and enqueues nothing of the request', async (t) => {
   const dir = tempDir(t, 'ingest-full');
   const certs = makeTestCerts(dir);
-  // Capacity 5 jobs: high water 4. A request of 10 trades is one job of up to TRADE_SYNC_PACK_SIZE (100).
-  const { ingest, queues } = await startTestIngest(t, ingestEnv(certs, { TRADE_SYNC_QUEUE_CAPACITY: '5' }));
+  // Capacity 10 jobs: high water 8. A request of 10 trades is one job of up to TRADE_SYNC_PACK_SIZE (100).
+  const { ingest, queues } = await startTestIngest(t, ingestEnv(certs, { TRADE_SYNC_QUEUE_CAPACITY: '10' }));
   const tls = { ca: certs.ca };
 
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 7; i++) {
     const fits = await postIngest(ingest.url, ndjson(signAll(trades(10))), tls);
     assert.equal(fits.status, 200, fits.text);
   }
-  assert.equal(await pendingJobs(queues.trades), 3, 'one job per request');
+  assert.equal(await pendingJobs(queues.trades), 7, 'one job per request');
   const full = await postIngest(ingest.url, ndjson(signAll(trades(10))), tls);
   assert.equal(full.status, 503, full.text);
   assert.equal(full.headers['retry-after'], '1');
   assert.equal(full.json.accepted, 0);
   assert.ok(full.json.results.every((r) => r.status === 503 && r.code === 'QUEUE_FULL'));
-  assert.equal((await queuedTradeIds(queues.trades, undefined, ['wait'])).length, 30, 'nothing of the refused request is in the queue');
+  assert.equal((await queuedTradeIds(queues.trades, undefined, ['wait'])).length, 70, 'nothing of the refused request is in the queue');
 
   // Room again (a worker took jobs): the next request is served.
   await queues.trades.drain();

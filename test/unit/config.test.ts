@@ -41,7 +41,7 @@ test('an empty environment gives the documented defaults', () => {
     c.worker,
     {
       concurrency: 2_000, batchMaxRows: 10_000, batchMaxBytes: 64 * 1024 * 1024, batchMaxAgeMs: 100, insertAttempts: 6,
-      retryBaseMs: 200, retryMaxMs: 5_000, lockDurationMs: 5_000, stalledIntervalMs: 5_000, shutdownTimeoutMs: 20_000,
+      retryBaseMs: 200, retryMaxMs: 5_000, lockDurationMs: 30_000, stalledIntervalMs: 5_000, shutdownTimeoutMs: 20_000,
     },
     'worker',
   );
