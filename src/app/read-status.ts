@@ -7,6 +7,7 @@ import { createOrderStore } from './create-order-tracker.js';
 import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { readWorkerHeartbeats, type WorkerInfo } from '../worker/worker-heartbeat.js';
 import type { Redis } from 'ioredis';
+import { firstLine } from '../errors/first-line.js';
 
 export interface PipelineStatus {
   readonly queues: Record<string, Record<string, number>>;
@@ -38,7 +39,7 @@ async function clickhouseStatus(client: ClickHouseClient, database: string): Pro
     }
     return { reachable: true, version: row?.v ?? 'unknown', schemaVersion, expectedSchemaVersion: SCHEMA_VERSION, rows };
   } catch (err) {
-    return { reachable: false, error: (err as Error).message.split('\n')[0] ?? 'error', expectedSchemaVersion: SCHEMA_VERSION };
+    return { reachable: false, error: firstLine(err), expectedSchemaVersion: SCHEMA_VERSION };
   }
 }
 

@@ -1,10 +1,10 @@
 import { CommanderError } from 'commander';
 import { TradeSyncError } from '../errors/index.js';
+import { firstLine } from '../errors/first-line.js';
 
 /** One line for a failed command: `trade-sync: CODE: message`. Never a stack trace. */
 export function formatCliError(err: unknown): string {
   if (err instanceof TradeSyncError) return `trade-sync: ${err.code}: ${err.message}`;
   if (err instanceof CommanderError) return `trade-sync: ${err.message.replace(/^error: /, '')}`;
-  const message = err instanceof Error ? err.message : String(err);
-  return `trade-sync: error: ${message.split('\n')[0]}`;
+  return `trade-sync: error: ${firstLine(err)}`;
 }

@@ -3,6 +3,7 @@ import { TradeSyncError, type ErrorCode } from '../errors/index.js';
 import type { RowSource, TradeRow } from '../sinks/trade-row.js';
 import { parseTrade } from '../trade/parse-trade.js';
 import { readSignedPayload, type SignedPayload } from '../trade/read-signed-payload.js';
+import { isTradeId, tradeIdInPayload } from '../trade/trade-id.js';
 
 /** An envelope, or one trade of a pack, that failed before reaching the sink, with why. */
 export interface EarlyReject {
@@ -25,19 +26,16 @@ export interface DecodedJob {
   readonly bytes: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** Best effort, for the dead letter's tradeId: the one trade's trade_id when it looks like one (a pack names no one trade). */
 function readableTradeId(envelope: unknown): string | null {
   const payload = (envelope as { payload?: unknown } | null)?.payload;
   if (typeof payload !== 'string' || payload.trimStart().startsWith('[')) return null;
-  const match = /"trade_id"\s*:\s*"([^"]{36})"/.exec(payload);
-  return match?.[1] !== undefined && UUID.test(match[1]) ? match[1] : null;
+  return tradeIdInPayload(payload);
 }
 
 function itemTradeId(item: unknown): string | null {
   const id = (item as { trade_id?: unknown } | null)?.trade_id;
-  return typeof id === 'string' && UUID.test(id) ? id : null;
+  return isTradeId(id) ? id : null;
 }
 
 function asReject(err: unknown, fields: Omit<EarlyReject, 'code' | 'message'>): EarlyReject {

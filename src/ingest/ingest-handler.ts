@@ -7,6 +7,7 @@ import { parseEnvelope } from '../trade/parse-envelope.js';
 import { parsePayload } from '../trade/read-signed-payload.js';
 import type { SignedEnvelope } from '../trade/signed-envelope.js';
 import { verifyEnvelope } from '../trade/signing.js';
+import { tradeIdInPayload } from '../trade/trade-id.js';
 import type { Trade } from '../trade/trade-schema.js';
 import type { BackpressureGate } from './backpressure-gate.js';
 import { allowedKids } from './client-kid-policy.js';
@@ -43,12 +44,10 @@ export interface IngestHandlerDeps {
   readonly now?: () => number;
 }
 
-const UUID = /"trade_id"\s*:\s*"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/;
-
 /** Best effort, to label a rejected trade: the payload's trade_id when it looks like one. */
 function labelOf(value: unknown): string | null {
   const payload = (value as { payload?: unknown } | null)?.payload;
-  return typeof payload === 'string' ? (UUID.exec(payload)?.[1] ?? null) : null;
+  return typeof payload === 'string' ? tradeIdInPayload(payload) : null;
 }
 
 function reject(index: number, tradeId: string | null, status: number, code: ErrorCode, message: string, extra: Partial<TradeResult> = {}): TradeResult {

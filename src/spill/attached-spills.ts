@@ -3,6 +3,7 @@ import { SpillError } from '../errors/index.js';
 import type { SpillDirectory } from './spill-directory.js';
 import { isLockConflict } from './spill-errors.js';
 import { SPILL_MIGRATIONS, tradesViewSql } from './spill-schema.js';
+import { firstLine } from '../errors/first-line.js';
 
 /**
  * Opens an in-memory DuckDB with every spill file of the directory attached READ_ONLY (waiting
@@ -28,7 +29,7 @@ export async function withAttachedSpills<T>(
           break;
         } catch (err) {
           if (!isLockConflict(err)) {
-            throw new SpillError('SPILL_QUERY_FAILED', `cannot open spill file ${path}: ${(err as Error).message.split('\n')[0]} (a worker or \`trade-sync drain\` quarantines a corrupt file)`, err);
+            throw new SpillError('SPILL_QUERY_FAILED', `cannot open spill file ${path}: ${firstLine(err)} (a worker or \`trade-sync drain\` quarantines a corrupt file)`, err);
           }
           if (Date.now() > deadline) throw err;
           await new Promise((resolve) => setTimeout(resolve, 50));

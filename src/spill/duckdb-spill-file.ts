@@ -169,7 +169,7 @@ export class DuckDbSpillFile implements SpillStore {
       await target.insertEncoded({ body: `${body}\n`, tradeIds: tradeIds.map(String) });
       return Number(count);
     } catch (err) {
-      this.#log.debug({ err: (err as Error).message.split('\n')[0] }, 'encoded replay refused; replaying the batch row by row');
+      this.#log.debug({ err: firstLine(err) }, 'encoded replay refused; replaying the batch row by row');
       return undefined;
     }
   }

@@ -1,3 +1,5 @@
+import { firstLine } from '../errors/first-line.js';
+
 /** DuckDB says another process holds the file's lock. */
 export function isLockConflict(err: unknown): boolean {
   return /Could not set lock|Conflicting lock/i.test(err instanceof Error ? err.message : String(err));
@@ -6,7 +8,7 @@ export function isLockConflict(err: unknown): boolean {
 /** A spill file that could not be opened or read back consistently (quarantined, never skipped silently). */
 export class SpillCorruptError extends Error {
   constructor(path: string, cause: unknown) {
-    super(`spill file ${path} failed its integrity check: ${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)}`, { cause });
+    super(`spill file ${path} failed its integrity check: ${firstLine(cause)}`, { cause });
     this.name = 'SpillCorruptError';
   }
 }

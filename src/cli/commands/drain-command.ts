@@ -8,6 +8,7 @@ import { SpillDirectory } from '../../spill/spill-directory.js';
 import { SpillReplayer } from '../../spill/spill-replayer.js';
 import type { CliContext } from '../cli-context.js';
 import { replayTarget } from '../../spill/replay-target.js';
+import { firstLine } from '../../errors/first-line.js';
 
 export function registerDrainCommand(program: Command, context: () => CliContext): void {
   program
@@ -21,7 +22,7 @@ export function registerDrainCommand(program: Command, context: () => CliContext
       // the drain, the replayer quarantines it and drains the other files.
       const total = await withAttachedSpills(directory, async (c) => Number((await c.runAndReadAll('SELECT count(*) FROM trades')).getRowsJS()[0]?.[0] ?? 0)).catch(
         (err: unknown) => {
-          log.warn({ err: (err as Error).message.split('\n')[0] }, 'cannot count the spilled rows up front; draining anyway');
+          log.warn({ err: firstLine(err) }, 'cannot count the spilled rows up front; draining anyway');
           return 0;
         },
       );

@@ -6,6 +6,7 @@ import { backupSpill, restoreSpill } from '../../spill/spill-backup.js';
 import { SpillDirectory } from '../../spill/spill-directory.js';
 import type { CliContext } from '../cli-context.js';
 import { renderTable } from '../render-table.js';
+import { firstLine } from '../../errors/first-line.js';
 
 function backupKey(context: CliContext): Buffer {
   const key = context.config.spill.backupKey;
@@ -32,7 +33,7 @@ export function registerSpillCommand(program: Command, context: () => CliContext
           columns = result.columnNames();
           rows = result.getRowsJson() as unknown[][]; // exact: decimals and big integers as text
         } catch (err) {
-          throw new SpillError('SPILL_QUERY_FAILED', (err as Error).message.split('\n')[0] ?? 'query failed', err);
+          throw new SpillError('SPILL_QUERY_FAILED', firstLine(err), err);
         }
         if (options.json) rows.forEach((r) => print(JSON.stringify(Object.fromEntries(columns.map((col, i) => [col, r[i]])), jsonValue)));
         else renderTable(columns, rows).forEach((line) => print(line));
