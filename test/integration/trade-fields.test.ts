@@ -19,7 +19,7 @@ import { makeTrade } from '../helpers/trade-factory.js';
 const FIELDS = Object.keys(tradeSchemaV2.shape).sort();
 
 /** A version-2 trade whose every field is set (fee and liquidity too). */
-const full = (): Trade => makeTrade({ schema_version: 2, fee: '0.0125', liquidity: 'maker', fill_seq: 7, side: 'sell', order_status: 'partial', qty: '1.5', cum_qty: '3', order_qty: '10' });
+const full = (): Trade => ({ ...makeTrade({ fill_seq: 7, side: 'sell', order_status: 'partial', qty: '1.5', cum_qty: '3', order_qty: '10' }), schema_version: 2, fee: '0.0125', liquidity: 'maker' });
 
 test('the insert columns are the schema fields and the signing key id, and the body puts each field under its column', () => {
   assert.deepEqual([...TRADE_COLUMNS].sort(), [...FIELDS, 'kid'].sort());
