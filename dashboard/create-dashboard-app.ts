@@ -52,7 +52,7 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
   const sessions = new RedisSessionStore(redis, keyPrefix, d.sessionTtlMs);
   const limiter = new LoginRateLimiter(redis, keyPrefix, d.loginMaxFailures, d.loginWindowMs);
   const history = deps.history ?? new OpsHistory(() => readWorkerHeartbeats(redis, config.redis.prefix, config.queues.trades));
-  const boards = new RoleBoards({ basePath: BOARD_PATH, queues: [deps.trades, deps.dlq], title: 'trade-sync' });
+  const boards = new RoleBoards({ basePath: BOARD_PATH, queues: [deps.trades, deps.dlq], title: 'trade-sync', dlq: deps.dlq.name });
   const locator = new TradeLocator({ trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, database: config.clickhouse.database, spillDir: config.spill.enabled ? config.spill.dir : undefined });
   const opsDeps = { config, redis, trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, history };
   const httpLog = log.child({ component: 'dashboard' });

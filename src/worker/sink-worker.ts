@@ -5,6 +5,7 @@ import { Batcher } from '../batching/batcher.js';
 import type { Config } from '../config/index.js';
 import { earlyRejectLetters, rejectedRowLetters, tradesIn } from '../dlq/build-dead-letters.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
+import { RedriveOutcomeRecorder } from '../dlq/redrive-outcome-recorder.js';
 import type { Logger } from '../logger.js';
 import type { SinkWorkerMetrics } from '../metrics/worker-metrics.js';
 import type { OrderTracker } from '../orders/order-tracker.js';
@@ -51,6 +52,7 @@ export class SinkWorker {
   readonly #config: Config;
   #rowsPerJob = 1;
   readonly #publisher: DeadLetterPublisher;
+  readonly #outcomes: RedriveOutcomeRecorder;
   readonly #log: Logger;
   readonly #queue: string;
   readonly #metrics: SinkWorkerMetrics | undefined;
@@ -66,6 +68,7 @@ export class SinkWorker {
     this.#config = config;
     this.#metrics = deps.metrics;
     this.#publisher = new DeadLetterPublisher(deps.dlq);
+    this.#outcomes = new RedriveOutcomeRecorder(deps.dlq, this.#log);
     this.#batcher = new Batcher<DecodedJob>(
       {
         maxRows: w.batchMaxRows,
@@ -136,6 +139,7 @@ export class SinkWorker {
       ...rejectedRowLetters(result.rejected, this.#queue, failedAt),
     ];
     await this.#publisher.publish(letters);
+    await this.#outcomes.record(jobs.map((j) => j.jobId), letters, result.spilled > 0, failedAt);
     await this.#orders?.afterBatch(result.durable, result.spilled === 0);
     this.stats.jobs += jobs.length;
     this.stats.inserted += result.inserted;
