@@ -6,6 +6,9 @@ import type { Logger } from '../logger.js';
 import { redriveJobId } from './dead-letter-id.js';
 import { deadLetterHint } from './dead-letter-hint.js';
 
+/** Dead letters a redrive worker works at once (status and the ops page show it for the DLQ). */
+export const REDRIVE_CONCURRENCY = 50;
+
 /**
  * Works the dead-letter queue. A new dead letter is parked at once as a *failed* job (its reason
  * is the error code and message), which is where Bull Board shows it with a Retry button.
@@ -44,7 +47,7 @@ export class RedriveWorker {
         connection: deps.connection,
         prefix: config.redis.prefix,
         ...(deps.name === undefined ? {} : { name: deps.name }),
-        concurrency: 50,
+        concurrency: REDRIVE_CONCURRENCY,
         lockDuration: config.worker.lockDurationMs,
         stalledInterval: config.worker.stalledIntervalMs,
         maxStalledCount: 5,

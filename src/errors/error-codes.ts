@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   DLQ_JOB_NOT_FOUND: 'No dead letter with that id is parked in the dead-letter queue.',
   QUEUE_UNKNOWN: 'The supervisor runs no worker for that queue (scale takes the trades queue or the dead-letter queue).',
   ROLLING_RESTART_FAILED: 'A rolling restart did not finish in time: no supervisor answered, or a new process never became ready.',
+  SERVICES_NOT_INSTALLED: '`up` found ClickHouse or Redis missing and cannot install it here (not root, or not Debian/Ubuntu); it printed the one command to run.',
   // --- HTTPS ingest (src/ingest/) ---
   INGEST_BAD_REQUEST: 'The ingest request is malformed: not NDJSON or a JSON array of envelopes, empty, too many trades, or a wrong method or path.',
   INGEST_BODY_TOO_LARGE: 'The ingest request body exceeds TRADE_SYNC_INGEST_MAX_BODY_BYTES; the rest of it was discarded unread and nothing was enqueued.',

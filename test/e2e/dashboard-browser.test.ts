@@ -191,6 +191,9 @@ test('operator: scale trades from 1 to 3 processes on the ops page → 3 workers
     await waitFor(() => page.locator(`[data-queue="${trades}"] tr[data-process]`).count(), (n) => n === 3, 90_000, 'three sink processes on the ops page');
     await waitFor(() => supervisor.readyPids(trades), (p) => p.length === 3, 30_000, 'three ready processes');
     await page.waitForTimeout(2_500); // one more poll, so the plots have points
+    // The audit trail on the page names who scaled.
+    const scaled = page.locator('#audit-list tr[data-audit="scale"]').filter({ hasText: OPERATOR.user });
+    assert.ok((await scaled.count()) >= 2, 'each scale click is in the audit trail');
     await screenshot(page, 'ops-scaled-to-3.png');
 
     const workers = await page.evaluate(async (path) => (await (await fetch(path)).json()) as unknown, `/board/api/queues/${trades}/workers`);

@@ -1,47 +1,28 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Job } from 'bullmq';
-import request from 'supertest';
 import { JOB_NAMES, type DeadLetter } from '../../queues/index.js';
 import { deadLetterJobData, deadLetterJobName } from '../../dashboard/board/dead-letter-formatters.js';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
 import { DeadLetterAdmin } from '../../src/dlq/dead-letter-admin.js';
-import { createLogger } from '../../src/logger.js';
 import { signTrade } from '../../src/trade/signing.js';
-import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
-import { dashboardEnv, dashboardHarness, OPERATOR } from '../helpers/dashboard-harness.js';
-import { testConfig } from '../helpers/test-env.js';
+import { queryText } from '../helpers/clickhouse-helpers.js';
+import { dashboardWithWorker, OPERATOR, signIn } from '../helpers/dashboard-harness.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let h: Awaited<ReturnType<typeof dashboardHarness>>;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let worker: RunningWorker;
-let admin: DeadLetterAdmin;
+let d: Awaited<ReturnType<typeof dashboardWithWorker>>;
+let h: typeof d.h;
+let db: typeof d.db;
 let base: string;
-let close: () => Promise<unknown>;
+let admin: DeadLetterAdmin;
 
 before(async () => {
-  const env = await dashboardEnv();
-  h = await dashboardHarness(env);
-  db = await migratedDatabase(h.config);
-  worker = await runWorker(testConfig(env), createLogger('silent'));
+  d = await dashboardWithWorker();
+  ({ h, db, base } = d);
   admin = new DeadLetterAdmin(h.queues.dlq);
-  const server = h.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  close = () => new Promise((resolve) => server.close(resolve));
 });
 
-after(async () => {
-  await close();
-  await worker.stop();
-  await h.cleanup();
-  await db.drop();
-  rmSync(h.config.spill.dir, { recursive: true, force: true });
-});
+after(() => d.stop());
 
 const SHORT_ID = /^dl\.[0-9a-f]{16}$/;
 
@@ -96,8 +77,7 @@ test('a redriven letter whose trade dies again says so, with the new reason and 
   assert.match(third.id ?? '', SHORT_ID);
 
   // Bull Board's own API serves the formatted job and the link to the new letter.
-  const agent = request.agent(base);
-  await agent.post('/login').set('Origin', base).type('form').send(OPERATOR).expect(303);
+  const agent = await signIn(base, OPERATOR);
   const res = await agent.get(`/board/api/queues/${h.config.queues.dlq}/${first.id}`);
   assert.equal(res.status, 200, res.text);
   const job = (res.body as { job: { name: string; data: { trade: { trade_id: string }; redrive: { outcome: string } }; externalUrl?: { href: string; displayText: string } } }).job;
