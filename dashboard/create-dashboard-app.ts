@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import { fileURLToPath } from 'node:url';
+import { AuditLog } from '../src/audit/audit-log.js';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/logger.js';
 import { DesiredState } from '../src/supervisor/desired-state.js';
@@ -13,6 +14,7 @@ import { RedisSessionStore, type Session } from './auth/session-store.js';
 import { RoleBoards } from './board/role-boards.js';
 import { loginFormHandler, loginHandler, logoutHandler } from './handlers/login-handler.js';
 import { findTradeHandler, opsStatusHandler, scaleHandler } from './handlers/ops-handlers.js';
+import { auditBoardActions } from './http/audit-board-actions.js';
 import { route } from './http/handler.js';
 import { sameOriginGuard } from './http/same-origin-guard.js';
 import { loadSession, readOnlyUnlessOperator, requireLogin } from './http/session-middleware.js';
@@ -52,10 +54,11 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
   const sessions = new RedisSessionStore(redis, keyPrefix, d.sessionTtlMs);
   const limiter = new LoginRateLimiter(redis, keyPrefix, d.loginMaxFailures, d.loginWindowMs);
   const history = deps.history ?? new OpsHistory(() => readWorkerHeartbeats(redis, config.redis.prefix, config.queues.trades));
-  const boards = new RoleBoards({ basePath: BOARD_PATH, queues: [deps.trades, deps.dlq], title: 'trade-sync' });
-  const locator = new TradeLocator({ trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, database: config.clickhouse.database, spillDir: config.spill.enabled ? config.spill.dir : undefined });
-  const opsDeps = { config, redis, trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, history };
+  const boards = new RoleBoards({ basePath: BOARD_PATH, queues: [deps.trades, deps.dlq], title: 'trade-sync', dlq: deps.dlq.name });
+  const audit = new AuditLog(redis, config.redis.prefix, config.queues.trades);
+  const opsDeps = { config, redis, trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, history, audit };
   const httpLog = log.child({ component: 'dashboard' });
+  const locator = new TradeLocator({ trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, database: config.clickhouse.database, spillDir: config.spill.enabled ? config.spill.dir : undefined, audit });
 
   const app = express();
   app.disable('x-powered-by');
@@ -86,7 +89,7 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
   app.post('/logout', route(logoutHandler(loginDeps)));
   app.get('/', (_req, res) => res.redirect(302, BOARD_PATH));
 
-  app.use(BOARD_PATH, requireLogin, readOnlyUnlessOperator, boards.handler());
+  app.use(BOARD_PATH, requireLogin, readOnlyUnlessOperator, auditBoardActions(audit, [deps.trades, deps.dlq], httpLog), boards.handler());
 
   app.get('/ops', requireLogin, (_req, res) => {
     res.setHeader('content-security-policy', OPS_CSP);
@@ -99,7 +102,7 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
     requireLogin,
     readOnlyUnlessOperator,
     express.json({ limit: '4kb' }),
-    route(scaleHandler({ desired: new DesiredState(redis, config.redis.prefix, config.queues.trades), queues: queueRoles(config), log: httpLog })),
+    route(scaleHandler({ desired: new DesiredState(redis, config.redis.prefix, config.queues.trades), queues: queueRoles(config), audit, log: httpLog })),
   );
   app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not found' }));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,4 +1,4 @@
-export type { DeadItem, DeadLetter, TradeJobData } from './job-payload.js';
+export type { DeadItem, DeadLetter, RedriveOutcome, TradeJobData } from './job-payload.js';
 export { JOB_NAMES } from './job-payload.js';
 export { createRedisConnection, redactedRedisUrl } from './redis-connection.js';
 export { createTradesQueue, createDeadLetterQueue } from './queue-factory.js';

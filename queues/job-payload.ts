@@ -43,6 +43,23 @@ export interface DeadLetter {
   /** ISO-8601 time of death. */
   readonly failedAt: string;
   readonly source: { readonly queue: string; readonly jobId: string };
+  /** Set when this letter's trade died again after a redrive: the id of the dead letter that was redriven. */
+  readonly redriveOf?: string;
+  /** Set on a redriven dead letter once its redrive job has been worked: what became of it. */
+  readonly redrive?: RedriveOutcome;
+}
+
+/** What became of a redriven dead letter, written onto it by the sink worker that took the redrive. */
+export interface RedriveOutcome {
+  /** Which redrive of the letter this was (1 for the first Retry). */
+  readonly attempt: number;
+  /** `landed`: in ClickHouse; `spilled`: in a worker's spill, replayed when ClickHouse is back; `dead-lettered again`: see deadLetterId. */
+  readonly outcome: 'landed' | 'spilled' | 'dead-lettered again';
+  /** ISO-8601 time the redrive job was worked. */
+  readonly at: string;
+  /** The new dead letter (outcome `dead-lettered again`). */
+  readonly deadLetterId?: string;
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
 }
 
 /** Job names, for Bull Board and logs. */

@@ -12,6 +12,8 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
 cpSync(`${root}dashboard/public`, `${root}dist/dashboard/public`, { recursive: true });
+// `trade-sync up` runs the same install script as `npm test`, found beside the code (src/local → ../../scripts).
+cpSync(`${root}scripts/ensure-services.sh`, `${root}dist/scripts/ensure-services.sh`);
 const stamp = `${root}dist/.build-stamp`;
 writeFileSync(stamp, `${started.toISOString()}\n`);
 utimesSync(stamp, started, started);

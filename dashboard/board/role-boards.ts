@@ -3,12 +3,15 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { deadLetterLink, formatDeadLetters } from './dead-letter-formatters.js';
 
 export interface RoleBoardsOptions {
   /** Where the board is mounted, e.g. `/board`. */
   readonly basePath: string;
   readonly queues: readonly Queue[];
   readonly title: string;
+  /** The dead-letter queue's name: its jobs are shown decoded (dead-letter-formatters.ts). */
+  readonly dlq?: string;
 }
 
 /**
@@ -23,11 +26,17 @@ export class RoleBoards {
   readonly #addOperator: (adapter: BullMQAdapter) => void;
   readonly #addViewer: (adapter: BullMQAdapter) => void;
   readonly #names = new Set<string>();
+  readonly #basePath: string;
+  readonly #dlq: string | undefined;
 
   constructor(options: RoleBoardsOptions) {
+    this.#basePath = options.basePath;
+    this.#dlq = options.dlq;
     const uiConfig = {
       boardTitle: options.title,
       hideDocsLink: true,
+      // A job opens on its data: for a dead letter, the decoded trade, the reason and what to do.
+      jobDetails: { defaultTab: 'Data' as const },
       miscLinks: [
         { text: 'Operations', url: '/ops' },
         { text: 'Find a trade', url: '/ops#find' },
@@ -51,8 +60,13 @@ export class RoleBoards {
   add(queue: Queue): void {
     if (this.#names.has(queue.name)) return;
     this.#names.add(queue.name);
-    this.#addOperator(new BullMQAdapter(queue, { allowRetries: true }));
-    this.#addViewer(new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false }));
+    const dlq = queue.name === this.#dlq ? this.#dlq : undefined;
+    const link = dlq === undefined ? {} : { externalJobUrl: (job: { data: unknown; returnvalue: unknown }) => deadLetterLink(this.#basePath, dlq, job) as { href: string } }; // undefined: no link
+    const operator = new BullMQAdapter(queue, { allowRetries: true, ...link });
+    const viewer = new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false, ...link });
+    if (dlq !== undefined) for (const adapter of [operator, viewer]) formatDeadLetters(adapter);
+    this.#addOperator(operator);
+    this.#addViewer(viewer);
   }
 
   /** Serves the board of the session's role (mount under `basePath`, after login). */

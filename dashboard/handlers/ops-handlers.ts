@@ -1,3 +1,4 @@
+import type { AuditLog } from '../../src/audit/audit-log.js';
 import type { Logger } from '../../src/logger.js';
 import type { DesiredState } from '../../src/supervisor/desired-state.js';
 import { errorResponse, type DashboardHandler } from '../http/handler.js';
@@ -10,7 +11,7 @@ export function opsStatusHandler(deps: OpsDeps): DashboardHandler {
 }
 
 /** POST /ops/api/scale `{ queue, processes }` (operators only): the desired number, shared with every supervisor. */
-export function scaleHandler(deps: { desired: DesiredState; queues: ReadonlyMap<string, string>; log: Logger }): DashboardHandler {
+export function scaleHandler(deps: { desired: DesiredState; queues: ReadonlyMap<string, string>; audit: AuditLog; log: Logger }): DashboardHandler {
   return async (req) => {
     const body = (req.body ?? {}) as { queue?: unknown; processes?: unknown };
     if (typeof body.queue !== 'string' || !deps.queues.has(body.queue)) return errorResponse(400, `queue must be one of: ${[...deps.queues.keys()].join(', ')}`);
@@ -18,6 +19,7 @@ export function scaleHandler(deps: { desired: DesiredState; queues: ReadonlyMap<
       return errorResponse(400, 'processes must be an integer from 0 to 999');
     }
     await deps.desired.set(body.queue, body.processes);
+    await deps.audit.record({ user: req.session?.user ?? '?', role: req.session?.role ?? '?', action: 'scale', target: body.queue, detail: `${body.processes} process(es) per supervisor host`, via: 'dashboard' });
     deps.log.info({ user: req.session?.user, queue: body.queue, processes: body.processes }, 'scaled from the ops page');
     return { status: 200, json: { queue: body.queue, processes: body.processes } };
   };

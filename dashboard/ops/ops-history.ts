@@ -6,8 +6,8 @@ export interface OpsSample {
   readonly t: number;
   /** Trades made durable per second (inserted + spilled) across every sink worker. */
   readonly throughput: number;
-  /** Largest end-to-end lag (ms) reported by a worker that wrote in this interval. */
-  readonly lagMs: number;
+  /** Largest end-to-end lag (ms) reported by a worker that wrote in this interval; null when none wrote. */
+  readonly lagMs: number | null;
 }
 
 const durable = (w: WorkerInfo) => (w.stats.inserted ?? 0) + (w.stats.spilled ?? 0);
@@ -41,17 +41,17 @@ export class OpsHistory {
   }
 
   async sample(now = Date.now()): Promise<OpsSample | undefined> {
-    const workers = (await this.#read()).filter((w) => w.role !== 'redrive');
+    const workers = (await this.#read()).filter((w) => w.role !== 'redrive' && !(w as { gone?: boolean }).gone);
     const current = new Map(workers.map((w) => [`${w.host}:${w.pid}`, durable(w)]));
     let delta = 0;
-    let lagMs = 0;
+    let lagMs: number | null = null;
     for (const w of workers) {
       const key = `${w.host}:${w.pid}`;
       const before = this.#previous.get(key);
       const total = current.get(key) ?? 0;
       const moved = before === undefined ? 0 : total >= before ? total - before : total;
       delta += moved;
-      if (moved > 0) lagMs = Math.max(lagMs, w.stats.lagMs ?? 0);
+      if (moved > 0) lagMs = Math.max(lagMs ?? 0, w.stats.lagMs ?? 0);
     }
     const previousAt = this.#previousAt;
     this.#previous = current;

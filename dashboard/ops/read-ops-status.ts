@@ -1,11 +1,13 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { AuditEntry, AuditLog } from '../../src/audit/audit-log.js';
 import type { Config } from '../../src/config/index.js';
+import { REDRIVE_CONCURRENCY } from '../../src/dlq/redrive-worker.js';
 import { DesiredState } from '../../src/supervisor/desired-state.js';
 import { queueRoles } from '../../src/supervisor/queue-roles.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../src/supervisor/supervisor-status.js';
-import { readWorkerHeartbeats, type WorkerInfo } from '../../src/worker/worker-heartbeat.js';
+import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../../src/worker/worker-heartbeat.js';
 import type { OpsHistory, OpsSample } from './ops-history.js';
 
 /** One worker process as the ops page lists it. */
@@ -19,12 +21,18 @@ export interface OpsProcess {
   readonly spillBacklog: number;
   /** The supervisor's rolling-restart generation of the process; null when it is not supervised. */
   readonly generation: number | null;
+  /** Run by a supervisor (else started by hand, `trade-sync worker` or `up`). */
+  readonly supervised: boolean;
+  /** Seconds since its last heartbeat. */
+  readonly lastHeardSeconds: number;
+  /** `current`; `stale`: no heartbeat for a while, its figures are old; `gone`: not running any more (its report has not expired yet). */
+  readonly freshness: 'current' | 'stale' | 'gone';
 }
 
 export interface OpsQueue {
   readonly name: string;
   readonly role: string;
-  /** Processes per supervisor host, as stored in Redis. */
+  /** Processes per supervisor host, as stored in Redis (meaningful only when `supervisors` > 0). */
   readonly desired: number;
   readonly supervisors: number;
   readonly processes: readonly OpsProcess[];
@@ -40,12 +48,16 @@ export interface OpsStatus {
     readonly clickhouse: { readonly reachable: boolean; readonly error: string | null };
     readonly spillBacklog: number;
     readonly dlqDepth: number;
-    readonly throughput: number;
-    readonly lagMs: number;
+    /** Trades/s in the last sample; null when there is no data (no sample yet, or no sink running). */
+    readonly throughput: number | null;
+    /** End-to-end lag of the last written batch; null when nothing was written in the last sample. */
+    readonly lagMs: number | null;
   };
   readonly queues: readonly OpsQueue[];
   readonly supervisors: readonly { readonly host: string; readonly pid: number; readonly generation: number; readonly rolling: SupervisorStatus['rolling'] }[];
   readonly history: readonly OpsSample[];
+  /** The newest operator actions (audit trail). */
+  readonly audit: readonly AuditEntry[];
 }
 
 export interface OpsDeps {
@@ -55,16 +67,17 @@ export interface OpsDeps {
   readonly dlq: Queue;
   readonly clickhouse: ClickHouseClient;
   readonly history: OpsHistory;
+  readonly audit: AuditLog;
 }
 
 const WORST = ['open', 'isolated', 'half-open', 'closed'];
 
-function worstCircuit(workers: readonly WorkerInfo[]): string {
+function worstCircuit(workers: readonly WorkerReport[]): string {
   const states = workers.map((w) => w.circuit).filter((c) => c !== 'n/a');
   return WORST.find((s) => states.includes(s)) ?? (states.length === 0 ? 'no sink running' : 'closed');
 }
 
-function servesQueue(w: WorkerInfo, role: string): boolean {
+function servesQueue(w: WorkerReport, role: string): boolean {
   return w.role === 'all' || w.role === role;
 }
 
@@ -72,26 +85,31 @@ function servesQueue(w: WorkerInfo, role: string): boolean {
 export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
   const { config, redis } = deps;
   const { prefix } = config.redis;
-  const [workers, supervisors, desired, ping, tradeCounts, dlqCounts] = await Promise.all([
+  const [workers, supervisors, desired, ping, tradeCounts, dlqCounts, audit] = await Promise.all([
     readWorkerHeartbeats(redis, prefix, config.queues.trades),
     readSupervisorStatuses(redis, prefix, config.queues.trades),
     new DesiredState(redis, prefix, config.queues.trades).get(),
     deps.clickhouse.ping().catch((err: unknown) => ({ success: false as const, error: err as Error })),
     deps.trades.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
     deps.dlq.getJobCounts('waiting', 'active', 'failed', 'completed'),
+    deps.audit.recent(30).catch(() => []),
   ]);
   const now = Date.now();
   const generations = new Map<string, number>();
   for (const s of supervisors) for (const q of Object.values(s.queues)) for (const p of q.processes) generations.set(`${s.host}:${p.pid}`, p.generation);
-  const toProcess = (w: WorkerInfo): OpsProcess => ({
+  // Each line says what that process does for this queue: the redrive role's own concurrency on the DLQ.
+  const toProcess = (w: WorkerReport, role: string): OpsProcess => ({
     host: w.host,
     pid: w.pid,
     role: w.role,
-    concurrency: w.role === 'redrive' ? 50 : w.concurrency,
+    concurrency: role === 'redrive' ? REDRIVE_CONCURRENCY : w.concurrency,
     uptimeSeconds: Math.max(0, Math.round((now - Date.parse(w.startedAt)) / 1000)),
-    circuit: w.circuit,
-    spillBacklog: w.spillBacklog,
+    circuit: role === 'redrive' ? 'n/a' : w.circuit,
+    spillBacklog: role === 'redrive' ? 0 : w.spillBacklog,
     generation: generations.get(`${w.host}:${w.pid}`) ?? null,
+    supervised: generations.has(`${w.host}:${w.pid}`),
+    lastHeardSeconds: Math.round(w.ageMs / 1000),
+    freshness: w.gone ? 'gone' : w.stale ? 'stale' : 'current',
   });
   const queues: OpsQueue[] = [...queueRoles(config)].map(([name, role]) => {
     const mine = supervisors.map((s) => s.queues[name]).filter((q) => q !== undefined);
@@ -100,7 +118,7 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
       role,
       desired: desired[name] ?? 0,
       supervisors: supervisors.length,
-      processes: workers.filter((w) => servesQueue(w, role)).map(toProcess).sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid),
+      processes: workers.filter((w) => servesQueue(w, role)).map((w) => toProcess(w, role)).sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid),
       crashLoop: mine.some((q) => q.crashLoop),
       restarts: mine.reduce((n, q) => n + q.restarts, 0),
       counts: name === config.queues.trades ? tradeCounts : dlqCounts,
@@ -108,7 +126,7 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
   });
   const history = deps.history.samples();
   const last = history[history.length - 1];
-  const sinks = workers.filter((w) => w.role !== 'redrive');
+  const sinks = liveWorkers(workers).filter((w) => w.role !== 'redrive');
   return {
     at: new Date(now).toISOString(),
     health: {
@@ -116,11 +134,12 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
       clickhouse: ping.success ? { reachable: true, error: null } : { reachable: false, error: ('error' in ping ? String((ping.error as Error)?.message ?? ping.error) : 'unreachable').split('\n')[0] ?? 'unreachable' },
       spillBacklog: sinks.reduce((n, w) => n + w.spillBacklog, 0),
       dlqDepth: dlqCounts.failed ?? 0,
-      throughput: last?.throughput ?? 0,
-      lagMs: last?.lagMs ?? 0,
+      throughput: last === undefined || sinks.length === 0 ? null : last.throughput,
+      lagMs: last?.lagMs ?? null,
     },
     queues,
     supervisors: supervisors.map((s) => ({ host: s.host, pid: s.pid, generation: s.generation, rolling: s.rolling })),
     history,
+    audit,
   };
 }

@@ -1,22 +1,34 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { DeadLetter, TradeJobData } from '../../queues/index.js';
+import type { AuditLog } from '../../src/audit/audit-log.js';
+import { TRADE_COLUMNS } from '../../src/sinks/clickhouse/trade-columns.js';
 import { withAttachedSpills } from '../../src/spill/attached-spills.js';
 import { SpillDirectory } from '../../src/spill/spill-directory.js';
+import { normalizeDecimal } from '../../src/trade/decimal.js';
+import { formatTsNs } from '../../src/trade/format-ts-ns.js';
+import { findLetters, letterEvents, tradeFromLetter, type TradeEvent } from './dead-letter-search.js';
+import { tradeVerdict, type InFlight, type TradeVerdict } from './trade-verdict.js';
 
-/** One place a trade was found. */
+/** One place the trade is now. */
 export type TradeLocation =
   | { readonly where: 'trades-queue'; readonly queue: string; readonly jobId: string; readonly state: string; readonly attemptsMade: number; readonly failedReason: string | null }
   | { readonly where: 'dead-letter'; readonly queue: string; readonly jobId: string; readonly state: string; readonly code: string; readonly message: string; readonly attempts: number; readonly failedAt: string }
   | { readonly where: 'spill'; readonly file: string; readonly spilledAt: string }
-  | { readonly where: 'clickhouse'; readonly database: string; readonly symbol: string; readonly tsNs: string; readonly insertedAt: string };
+  | { readonly where: 'clickhouse'; readonly database: string; readonly symbol: string; readonly tsNs: string; readonly timeUtc: string; readonly insertedAt: string };
 
-export interface TradeSearch {
+export interface TradeSearch extends TradeVerdict {
   readonly tradeId: string;
+  /** Where the trade is now (a completed job of the trades queue is history, not a place). */
   readonly locations: readonly TradeLocation[];
+  /** The trade's fields: as stored in ClickHouse, else as queued (dead letter); `time_utc` is ts_ns in UTC with nanoseconds. */
+  readonly trade: Readonly<Record<string, unknown>> | null;
+  readonly tradeSource: 'clickhouse' | 'dead-letter' | null;
+  /** What happened to it, oldest first. */
+  readonly history: readonly TradeEvent[];
   /** Places that could not be searched (e.g. ClickHouse down), with why. */
   readonly unavailable: readonly { readonly where: string; readonly error: string }[];
-  /** Failed dead letters scanned (the scan is bounded by `maxDeadLetters`). */
+  /** Dead letters scanned (parked and redriven; bounded by `maxDeadLetters` of each). */
   readonly deadLettersScanned: number;
 }
 
@@ -28,30 +40,28 @@ export interface TradeLocatorDeps {
   readonly database: string;
   /** The spill directory on this host; undefined when the spill is off. */
   readonly spillDir: string | undefined;
-  /** How many parked dead letters a search scans at most. @defaultValue 20000 */
+  /** Who redrove what (the trade's history names them). */
+  readonly audit?: AuditLog;
+  /** How many dead letters of each state (parked, redriven) a search scans at most. @defaultValue 20000 */
   readonly maxDeadLetters?: number;
 }
 
 export const TRADE_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+const ENUM_COLUMNS: ReadonlySet<string> = new Set(['side', 'order_status', 'liquidity']);
+const DECIMAL_COLUMNS: ReadonlySet<string> = new Set(['price', 'qty', 'order_qty', 'cum_qty', 'fee']);
+
 const firstLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0] ?? 'error';
 
-/**
- * A dead letter of this trade: it names the trade, lists it among the trades of a pack that died,
- * or holds a whole signed pack (naming no single trade) whose payload has it.
- */
-function namesTrade(letter: DeadLetter | undefined, tradeId: string): boolean {
-  if (letter === undefined) return false;
-  if (letter.items !== undefined) return letter.items.some((i) => i.tradeId === tradeId);
-  if (letter.tradeId !== null) return letter.tradeId === tradeId;
-  const payload = (letter.envelope as { payload?: unknown } | null)?.payload;
-  return typeof payload === 'string' && payload.includes(`"trade_id":"${tradeId}"`);
-}
+const withTime = (t: Record<string, unknown>) => (typeof t.ts_ns === 'string' ? { ...t, time_utc: formatTsNs(t.ts_ns) } : t);
 
 /**
- * Where a trade is now: waiting/active/… in the trades queue (one-trade jobs are named by their
- * trade id), parked as a dead letter (with its error), in a spill file, or in ClickHouse. The
- * id must be a UUID (checked here again) before it goes into any query.
+ * Where a trade is and what happened to it: ClickHouse (FINAL, its stored fields), the DLQ
+ * (parked letters, also inside dead packs and jobs; redriven ones as history), a spill file, or a
+ * job of its own (`jobId = trade_id`, one-job mode). Trades usually travel inside packed jobs
+ * (`p.…` packs, `i.…` ingest batches) whose ids do not name them: when the trade is in none of
+ * those places, the answer says plainly that it may be in flight inside one, with the trades
+ * queue's job counts. The id must be a UUID (checked here again) before it goes into any query.
  */
 export class TradeLocator {
   readonly #deps: TradeLocatorDeps;
@@ -63,53 +73,71 @@ export class TradeLocator {
   async locate(rawId: string): Promise<TradeSearch> {
     if (!TRADE_ID.test(rawId)) throw new RangeError('trade id must be a UUID');
     const tradeId = rawId.toLowerCase();
+    const { trades, dlq, audit, maxDeadLetters = 20_000 } = this.#deps;
     const unavailable: { where: string; error: string }[] = [];
-    const attempt = async <T>(where: string, search: () => Promise<T[]>): Promise<T[]> => {
+    const attempt = async <T>(where: string, search: () => Promise<T>, none: T): Promise<T> => {
       try {
         return await search();
       } catch (err) {
         unavailable.push({ where, error: firstLine(err) });
-        return [];
+        return none;
       }
     };
-    let scanned = 0;
-    const [queued, dead, spilled, stored] = await Promise.all([
-      attempt('trades-queue', () => this.#inQueue(tradeId)),
-      attempt('dead-letter', async () => {
-        const found = await this.#inDlq(tradeId);
-        scanned = found.scanned;
-        return found.locations;
-      }),
-      attempt('spill', () => this.#inSpill(tradeId)),
-      attempt('clickhouse', () => this.#inClickHouse(tradeId)),
+    const [job, letters, spilled, stored, inFlight, entries] = await Promise.all([
+      attempt('trades-queue', () => this.#ownJob(tradeId), undefined),
+      attempt('dead-letter', () => findLetters(dlq, tradeId, maxDeadLetters), { found: [], scanned: 0 }),
+      attempt('spill', () => this.#inSpill(tradeId), []),
+      attempt('clickhouse', () => this.#inClickHouse(tradeId), []),
+      attempt('trades-queue counts', async () => (await trades.getJobCounts('waiting', 'active', 'delayed', 'prioritized')) as unknown as InFlight, undefined),
+      audit === undefined ? Promise.resolve([]) : audit.recent(2_000).catch(() => []),
     ]);
-    return { tradeId, locations: [...queued, ...dead, ...spilled, ...stored], unavailable, deadLettersScanned: scanned };
-  }
-
-  async #inQueue(tradeId: string): Promise<TradeLocation[]> {
-    const job = await this.#deps.trades.getJob(tradeId);
-    if (job === undefined) return [];
-    return [{ where: 'trades-queue', queue: this.#deps.trades.name, jobId: job.id ?? tradeId, state: await job.getState(), attemptsMade: job.attemptsMade, failedReason: job.failedReason ?? null }];
-  }
-
-  async #inDlq(tradeId: string): Promise<{ locations: TradeLocation[]; scanned: number }> {
-    const { dlq, maxDeadLetters = 20_000 } = this.#deps;
+    const history: TradeEvent[] = letterEvents(letters.found, entries, dlq.name);
     const locations: TradeLocation[] = [];
-    const page = 1_000;
-    let scanned = 0;
-    for (let start = 0; start < maxDeadLetters; start += page) {
-      const jobs = (await dlq.getFailed(start, start + page - 1)).filter((j): j is Job<DeadLetter> => j !== undefined);
-      scanned += jobs.length;
-      for (const job of jobs.filter((j) => namesTrade(j.data, tradeId))) {
-        const d = job.data;
-        locations.push({ where: 'dead-letter', queue: dlq.name, jobId: job.id ?? '', state: 'failed', code: d.error.code, message: d.error.message, attempts: d.attempts, failedAt: d.failedAt });
-      }
-      if (jobs.length < page) break;
+    if (job !== undefined) {
+      if (job.location.state === 'completed') history.push({ at: job.finishedAt, event: 'job completed', detail: `job ${job.location.jobId} of ${trades.name} was worked by a sink` });
+      else locations.push(job.location);
     }
-    return { locations, scanned };
+    for (const { job: letter, parked } of letters.found) {
+      if (!parked) continue;
+      const d = letter.data;
+      locations.push({ where: 'dead-letter', queue: dlq.name, jobId: letter.id ?? '', state: 'failed', code: d.error.code, message: d.error.message, attempts: d.attempts, failedAt: d.failedAt });
+    }
+    for (const s of spilled) {
+      locations.push(s);
+      history.push({ at: s.spilledAt, event: 'spilled', detail: `into ${s.file} (replayed into ClickHouse when it is back)` });
+    }
+    const row = stored[0];
+    if (row !== undefined) {
+      locations.push(row.location);
+      history.push({ at: row.location.insertedAt, event: 'landed', detail: `in ${this.#deps.database}.trades` });
+    }
+    history.sort((a, b) => a.at.localeCompare(b.at));
+    const letterTrade = letters.found.map((f) => tradeFromLetter(f.job.data, tradeId)).find((t) => t !== undefined);
+    const trade = row?.fields ?? (letterTrade === undefined ? null : withTime(letterTrade));
+    return {
+      tradeId,
+      ...tradeVerdict(tradeId, locations, inFlight, letters.scanned, unavailable.map((u) => u.where)),
+      locations,
+      trade,
+      tradeSource: row !== undefined ? 'clickhouse' : letterTrade !== undefined ? 'dead-letter' : null,
+      history,
+      unavailable,
+      deadLettersScanned: letters.scanned,
+    };
   }
 
-  async #inSpill(tradeId: string): Promise<TradeLocation[]> {
+  /** The job of this trade alone (one-job mode: `jobId = trade_id`), if there is one. */
+  async #ownJob(tradeId: string): Promise<{ location: Extract<TradeLocation, { where: 'trades-queue' }>; finishedAt: string } | undefined> {
+    const job = await this.#deps.trades.getJob(tradeId);
+    if (job === undefined) return undefined;
+    const state = await job.getState();
+    return {
+      location: { where: 'trades-queue', queue: this.#deps.trades.name, jobId: job.id ?? tradeId, state, attemptsMade: job.attemptsMade, failedReason: job.failedReason ?? null },
+      finishedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp).toISOString(),
+    };
+  }
+
+  async #inSpill(tradeId: string): Promise<Extract<TradeLocation, { where: 'spill' }>[]> {
     if (this.#deps.spillDir === undefined) return [];
     const directory = new SpillDirectory(this.#deps.spillDir);
     if (directory.list().length === 0) return [];
@@ -118,20 +146,29 @@ export class TradeLocator {
       async (c) => {
         // tradeId matched TRADE_ID above: hex digits and dashes only.
         const result = await c.runAndReadAll(`SELECT spill_file, CAST(spilled_at AS VARCHAR) FROM trades WHERE trade_id = '${tradeId}'`);
-        return result.getRowsJS().map((r): TradeLocation => ({ where: 'spill', file: String(r[0]), spilledAt: String(r[1]) }));
+        return result.getRowsJS().map((r) => ({ where: 'spill' as const, file: String(r[0]), spilledAt: String(r[1]) }));
       },
       3_000,
     );
   }
 
-  async #inClickHouse(tradeId: string): Promise<TradeLocation[]> {
+  async #inClickHouse(tradeId: string): Promise<{ location: TradeLocation & { insertedAt: string }; fields: Record<string, unknown> }[]> {
     const { clickhouse, database } = this.#deps;
+    // Exact text for decimals and ts_ns; enums as they are (toString of a NULL Nullable(Enum8) fails on 18.16).
+    // Aliases must not shadow the columns (ClickHouse applies aliases in WHERE too).
+    const columns = TRADE_COLUMNS.map((c) => `${ENUM_COLUMNS.has(c) ? c : `toString(${c})`} AS f_${c}`).join(', ');
     const result = await clickhouse.query({
-      // tradeId matched TRADE_ID above; database is a validated identifier.
-      query: `SELECT symbol, toString(ts_ns) AS ts_ns, toString(inserted_at) AS inserted_at FROM ${database}.trades FINAL WHERE trade_id = toUUID('${tradeId}')`,
+      // tradeId matched TRADE_ID above; database is a validated identifier; columns are constants.
+      query: `SELECT ${columns}, toString(inserted_at) AS f_inserted_at FROM ${database}.trades FINAL WHERE trade_id = toUUID('${tradeId}')`,
       format: 'JSONEachRow',
     });
-    const rows = await result.json<{ symbol: string; ts_ns: string; inserted_at: string }>();
-    return rows.map((r) => ({ where: 'clickhouse', database, symbol: r.symbol, tsNs: r.ts_ns, insertedAt: r.inserted_at }));
+    const rows = await result.json<Record<string, string>>();
+    return rows.map((raw) => {
+      // Decimals as the trade had them (18.16 prints all 12 fraction digits).
+      const r = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.slice(2), DECIMAL_COLUMNS.has(k.slice(2)) && typeof v === 'string' ? normalizeDecimal(v) : v]));
+      const tsNs = r.ts_ns ?? '';
+      const fields = withTime({ ...r, inserted_at: `${r.inserted_at ?? ''} (server time)` });
+      return { location: { where: 'clickhouse', database, symbol: r.symbol ?? '', tsNs, timeUtc: formatTsNs(tsNs), insertedAt: r.inserted_at ?? '' }, fields };
+    });
   }
 }

@@ -18,5 +18,6 @@ export function opsPage(session: Session, boardPath: string): string {
 <section class="card"><h2>Last minutes</h2><div class="plots"><figure><figcaption>Throughput (trades/s)</figcaption><svg id="plot-throughput" viewBox="0 0 600 160" role="img" aria-label="throughput plot"></svg></figure>
 <figure><figcaption>End-to-end lag (s)</figcaption><svg id="plot-lag" viewBox="0 0 600 160" role="img" aria-label="lag plot"></svg></figure></div></section>
 <section class="card"><h2>Worker processes</h2>${operator ? '' : '<p class="muted">Read-only: scaling needs the operator role.</p>'}<div id="queues"></div></section>
+<section class="card" id="audit"><h2>Audit trail</h2><p class="muted">Every operator action (retry, retry all, clean, scale, rolling restart, redrive from the CLI): who, role, when, what.</p><div id="audit-list"></div></section>
 </main><script src="/ops/static/ops.js"></script></body></html>`;
 }

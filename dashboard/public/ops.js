@@ -39,7 +39,7 @@
       add('text', { x: 4, y: y + 4 }, fmt(Math.round((max * (3 - i)) / 3 * 10) / 10) + unit);
     }
     if (points.length < 2) {
-      add('text', { x: L + 8, y: H / 2 }, 'collecting samples…');
+      add('text', { x: L + 8, y: H / 2 }, 'no data yet');
       return;
     }
     const t0 = points[0].t, t1 = points[points.length - 1].t;
@@ -62,11 +62,15 @@
     const box = $('queues');
     box.replaceChildren(
       ...queues.map((q) => {
+        const current = q.processes.filter((p) => p.freshness === 'current');
+        const unsupervised = current.filter((p) => !p.supervised).length;
+        const old = q.processes.length - current.length;
+        const running = `running ${current.length}` + (unsupervised ? ` (${unsupervised} not run by a supervisor)` : '') + (old ? ` · ${old} stale or gone` : '');
         const head = el('div', { class: 'queue-head' },
           el('h3', {}, q.name),
           el('span', { class: 'badge' }, q.role),
-          el('span', { 'data-desired': q.name }, `desired ${q.desired} per host`),
-          el('span', { 'data-running': q.name }, `running ${q.processes.length}`),
+          el('span', { 'data-desired': q.name }, q.supervisors ? `desired ${q.desired} per host (${q.supervisors} supervisor${q.supervisors === 1 ? '' : 's'})` : 'no supervisor running: nothing keeps a desired count'),
+          el('span', { 'data-running': q.name }, running),
           el('span', { class: 'muted' }, `waiting ${fmt(q.counts.waiting || 0)} · active ${fmt(q.counts.active || 0)} · failed ${fmt(q.counts.failed || 0)}`),
         );
         if (q.crashLoop) head.append(el('span', { class: 'badge bad' }, `crash loop (${q.restarts} restarts)`));
@@ -77,13 +81,24 @@
             el('button', { class: 'secondary', 'data-scale-up': q.name, 'aria-label': `scale ${q.name} up`, onclick: () => scale(q.name, q.desired + 1) }, '+'),
           );
         }
+        const heard = (p) => p.freshness === 'gone' ? `GONE (not running; last report ${p.lastHeardSeconds} s ago)` : p.freshness === 'stale' ? `STALE (${p.lastHeardSeconds} s ago)` : `${p.lastHeardSeconds} s ago`;
         const rows = q.processes.map((p) =>
-          el('tr', { 'data-process': `${q.name}:${p.pid}` }, el('td', {}, p.host), el('td', {}, p.pid), el('td', {}, p.role), el('td', {}, fmt(p.concurrency)), el('td', {}, duration(p.uptimeSeconds)), el('td', {}, p.circuit), el('td', {}, p.generation ?? '-')),
+          el('tr', { 'data-process': `${q.name}:${p.pid}`, 'data-freshness': p.freshness, class: p.freshness === 'current' ? '' : 'stale' },
+            el('td', {}, p.host), el('td', {}, p.pid), el('td', {}, p.role), el('td', {}, fmt(p.concurrency)), el('td', {}, duration(p.uptimeSeconds)), el('td', {}, p.circuit),
+            el('td', {}, q.role === 'redrive' ? '-' : fmt(p.spillBacklog) + (p.freshness === 'current' ? '' : ' (old)')),
+            el('td', {}, p.supervised ? p.generation : 'not supervised'), el('td', {}, heard(p))),
         );
-        const table = el('table', {}, el('thead', {}, el('tr', {}, ...['host', 'pid', 'role', 'concurrency', 'uptime', 'circuit', 'generation'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
+        const table = el('table', {}, el('thead', {}, el('tr', {}, ...['host', 'pid', 'role', 'concurrency', 'uptime', 'circuit', 'spill', 'generation', 'last heard'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows));
         return el('div', { class: 'queue', 'data-queue': q.name }, head, q.processes.length ? table : el('p', { class: 'muted' }, 'no process running'));
       }),
     );
+  }
+
+  function renderAudit(entries) {
+    const rows = entries.map((e) => el('tr', { 'data-audit': e.action }, el('td', {}, e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), el('td', {}, e.user), el('td', {}, e.role), el('td', {}, e.via), el('td', {}, e.action), el('td', {}, e.target), el('td', {}, e.detail)));
+    $('audit-list').replaceChildren(entries.length
+      ? el('table', {}, el('thead', {}, el('tr', {}, ...['when (UTC)', 'who', 'role', 'via', 'action', 'on', 'detail'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows))
+      : el('p', { class: 'muted' }, 'no operator action recorded yet'));
   }
 
   async function refresh() {
@@ -97,19 +112,21 @@
         tile('ClickHouse', h.clickhouse.reachable ? 'reachable' : 'unreachable', h.clickhouse.reachable ? 'ok' : 'bad'),
         tile('Spill backlog', `${fmt(h.spillBacklog)} rows`, h.spillBacklog ? 'warn' : 'ok'),
         tile('Dead letters', fmt(h.dlqDepth), h.dlqDepth ? 'warn' : 'ok'),
-        tile('Throughput', `${fmt(h.throughput)} /s`),
-        tile('Lag', `${(h.lagMs / 1000).toFixed(1)} s`, h.lagMs > 60000 ? 'bad' : ''),
+        tile('Throughput', h.throughput === null ? 'no data' : `${fmt(h.throughput)} /s`, h.throughput === null ? 'muted' : ''),
+        tile('Lag', h.lagMs === null ? 'no data' : `${(h.lagMs / 1000).toFixed(1)} s`, h.lagMs === null ? 'muted' : h.lagMs > 60000 ? 'bad' : ''),
       );
       $('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()} · ${s.supervisors.length} supervisor(s)`;
       plot($('plot-throughput'), s.history, (p) => p.throughput, '');
-      plot($('plot-lag'), s.history, (p) => p.lagMs / 1000, '');
+      plot($('plot-lag'), s.history.filter((p) => p.lagMs !== null), (p) => p.lagMs / 1000, '');
       renderQueues(s.queues);
+      renderAudit(s.audit || []);
     } catch (err) {
       $('updated').textContent = `cannot load status: ${err}`;
     }
   }
 
   const LABEL = { 'trades-queue': 'in the trades queue', 'dead-letter': 'dead letter', spill: 'in the spill', clickhouse: 'in ClickHouse' };
+  const fieldsTable = (fields) => el('table', { class: 'fields' }, el('tbody', {}, ...Object.entries(fields).map(([k, v]) => el('tr', {}, el('th', {}, k), el('td', {}, v === null ? '—' : String(v))))));
   $('find-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const id = $('find-id').value.trim();
@@ -118,14 +135,19 @@
     const res = await fetch(`/ops/api/trades/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
     const body = await res.json().catch(() => ({}));
     if (!res.ok) return void out.replaceChildren(el('p', { class: 'error' }, body.error || `error ${res.status}`));
+    const parts = [el('p', { class: `verdict ${body.status}`, 'data-status': body.status }, body.summary)];
     const rows = body.locations.map((l) => {
       const detail = l.where === 'trades-queue' ? `job ${l.jobId}: ${l.state}${l.failedReason ? ` (${l.failedReason})` : ''}`
         : l.where === 'dead-letter' ? `${l.code}: ${l.message} · attempts ${l.attempts} · ${l.failedAt} · job ${l.jobId}`
         : l.where === 'spill' ? `${l.file} since ${l.spilledAt}`
-        : `${l.database}.trades · ${l.symbol} · ts_ns ${l.tsNs} · inserted ${l.insertedAt}`;
+        : `${l.database}.trades · ${l.symbol} · ${l.timeUtc} · inserted ${l.insertedAt}`;
       return el('tr', { 'data-where': l.where }, el('td', {}, LABEL[l.where] || l.where), el('td', {}, detail));
     });
-    const parts = [rows.length ? el('table', {}, el('tbody', {}, ...rows)) : el('p', {}, `Trade ${body.tradeId} was found nowhere (searched ${fmt(body.deadLettersScanned)} dead letters).`)];
+    if (rows.length) parts.push(el('h3', {}, 'Where it is'), el('table', {}, el('tbody', {}, ...rows)));
+    if (body.trade) parts.push(el('h3', {}, body.tradeSource === 'clickhouse' ? 'The trade as stored' : 'The trade as queued (dead letter)'), fieldsTable(body.trade));
+    if (body.history.length) {
+      parts.push(el('h3', {}, 'History'), el('table', { class: 'history' }, el('tbody', {}, ...body.history.map((e) => el('tr', { 'data-event': e.event }, el('td', {}, e.at), el('td', {}, e.event), el('td', {}, e.detail))))));
+    }
     for (const u of body.unavailable) parts.push(el('p', { class: 'warn' }, `${u.where} could not be searched: ${u.error}`));
     out.replaceChildren(...parts);
   });

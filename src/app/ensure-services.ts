@@ -10,6 +10,15 @@ import { startLocalRedis, type LocalRedis } from '../local/local-redis.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Whether a service URL points at this machine (then `up` may install and start it). */
+export function isLocalUrl(url: string): boolean {
+  try {
+    return LOCAL_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 function localPort(url: string, fallback: number): number | undefined {
   const parsed = new URL(url);
   return LOCAL_HOSTS.has(parsed.hostname) ? Number(parsed.port || fallback) : undefined;

@@ -5,15 +5,15 @@ import { SCHEMA_VERSION } from '../sinks/clickhouse/migrations.js';
 import { SPILL_SCHEMA_VERSION } from '../spill/spill-schema.js';
 import { createOrderStore } from './create-order-tracker.js';
 import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
-import { readWorkerHeartbeats, type WorkerInfo } from '../worker/worker-heartbeat.js';
+import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../worker/worker-heartbeat.js';
 import type { Redis } from 'ioredis';
 import { firstLine } from '../errors/first-line.js';
 
 export interface PipelineStatus {
   readonly queues: Record<string, Record<string, number>>;
-  /** Live sink workers of the trades queue, from their heartbeats. */
-  readonly workers: readonly WorkerInfo[];
-  /** Rows waiting in the workers' spill files. */
+  /** Workers of the trades queue and the DLQ, from their heartbeats (stale or gone ones marked). */
+  readonly workers: readonly WorkerReport[];
+  /** Rows the running workers report waiting in spill files (a gone process's last report left out). */
   readonly spillBacklog: number;
   readonly dlqDepth: number;
   /** Orders waiting for fills, committed as incomplete and still open, and incomplete commits in all. */
@@ -56,7 +56,7 @@ export async function readStatus(
   return {
     queues: Object.fromEntries(counts),
     workers,
-    spillBacklog: workers.reduce((sum, w) => sum + w.spillBacklog, 0),
+    spillBacklog: liveWorkers(workers).reduce((sum, w) => sum + w.spillBacklog, 0),
     dlqDepth: await dlq.getFailedCount(),
     orders: await createOrderStore(config, redis).counts(),
     versions: { tradeMessage: config.maxSchemaVersion, clickhouse: SCHEMA_VERSION, spill: SPILL_SCHEMA_VERSION },

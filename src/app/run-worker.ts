@@ -2,6 +2,7 @@ import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from 
 import { requireKeys, type Config } from '../config/index.js';
 import { SinkPipeline } from '../delivery/sink-pipeline.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
+import { RedriveOutcomeRecorder } from '../dlq/redrive-outcome-recorder.js';
 import { RedriveWorker } from '../dlq/redrive-worker.js';
 import { ClickHouseError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
@@ -69,7 +70,14 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       await checkSchemaAtStart(stack, config, log);
       const orders = config.orders.enabled ? releasers.add('order-tracker', createOrderTracker(config, connection, stack.clients, log), (t) => t.stop()) : undefined;
       orders?.start();
-      const pipeline = new SinkPipeline({ insert: stack.insert, spill: stack.spillFile, deadLetters: new DeadLetterPublisher(dlq), orders, queue: config.queues.trades });
+      const pipeline = new SinkPipeline({
+        insert: stack.insert,
+        spill: stack.spillFile,
+        deadLetters: new DeadLetterPublisher(dlq),
+        redriveOutcomes: new RedriveOutcomeRecorder(dlq, log.child({ component: 'sink-worker', queue: config.queues.trades })),
+        orders,
+        queue: config.queues.trades,
+      });
       sink = releasers.add('sink-worker', new SinkWorker({ config, connection, pipeline, log, metrics, name }), (w) =>
         w.close(config.worker.shutdownTimeoutMs),
       );

@@ -1,6 +1,7 @@
 import { BrokenCircuitError } from 'cockatiel';
 import type { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import { earlyRejectLetters, rejectedRowLetters, tradesIn } from '../dlq/build-dead-letters.js';
+import type { RedriveOutcomeRecorder } from '../dlq/redrive-outcome-recorder.js';
 import { firstLine } from '../errors/first-line.js';
 import type { Logger } from '../logger.js';
 import type { BatchOutcome } from '../metrics/worker-metrics.js';
@@ -17,6 +18,8 @@ export interface SinkPipelineOptions {
   /** Where rows go while ClickHouse cannot take them; without one they are dead-lettered. */
   readonly spill: SpillStore | undefined;
   readonly deadLetters: DeadLetterPublisher;
+  /** Writes onto a redriven dead letter what became of its redrive (landed, spilled, dead-lettered again). */
+  readonly redriveOutcomes: RedriveOutcomeRecorder | undefined;
   /** Stages fills and commits completed orders once their rows are durable. */
   readonly orders: OrderTracker | undefined;
   /** The trades queue, named as the source of dead letters. */
@@ -32,7 +35,8 @@ export interface DeliveredBatch extends BatchOutcome {
  * A batch's way out, in the order it happens (as Vector's ClickHouse sink.rs is only its
  * pipeline): its rows deduplicated and sorted → one INSERT (retried through the circuit, bad rows
  * split off) → what ClickHouse cannot take now into the spill, or dead letters without one →
- * dead letters for everything refused → order state for the rows now durable. When `deliver`
+ * dead letters for everything refused (and, on redriven letters, what became of them) → order
+ * state for the rows now durable. When `deliver`
  * resolves, every trade of the batch's jobs is in ClickHouse, in the spill or in the DLQ, so the
  * jobs may complete; when it throws (Redis or the spill failed), nothing is acknowledged and the
  * jobs are retried.
@@ -55,6 +59,7 @@ export class SinkPipeline {
     const refused = [...insert.rejected, ...exhausted];
     const letters = [...jobs.flatMap((j) => earlyRejectLetters(j, queue, failedAt)), ...rejectedRowLetters(refused, queue, failedAt)];
     await deadLetters.publish(letters);
+    await this.#options.redriveOutcomes?.record(jobs.map((j) => j.jobId), letters, spilled > 0, failedAt);
 
     const dead = new Set(refused.map((r) => r.row));
     const durable = dead.size === 0 ? unique : unique.filter((row) => !dead.has(row));

@@ -3,6 +3,11 @@ import type { Redis } from 'ioredis';
 import { JOB_NAMES, type DeadLetter, type TradeJobData } from '../../queues/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
+import { redriveJobId } from './dead-letter-id.js';
+import { deadLetterHint } from './dead-letter-hint.js';
+
+/** Dead letters a redrive worker works at once (status and the ops page show it for the DLQ). */
+export const REDRIVE_CONCURRENCY = 50;
 
 /**
  * Works the dead-letter queue. A new dead letter is parked at once as a *failed* job (its reason
@@ -24,9 +29,13 @@ export class RedriveWorker {
       config.queues.dlq,
       async (job: Job<DeadLetter>) => {
         if (job.attemptsMade === 0) {
-          throw new UnrecoverableError(`${job.data.error.code}: ${job.data.error.message}`);
+          // The reason is what Bull Board shows; a stack trace of this file would only hide it.
+          const reason = `${job.data.error.code}: ${job.data.error.message} — what to do: ${deadLetterHint(job.data.error.code)}`;
+          const parked = new UnrecoverableError(reason);
+          parked.stack = reason;
+          throw parked;
         }
-        const redriveId = `rd.${job.id ?? 'x'}.${job.attemptsMade}`;
+        const redriveId = redriveJobId(job.id ?? 'x', job.attemptsMade);
         const { envelope, items } = job.data;
         const data = items === undefined ? { envelopes: [envelope] } : { envelopes: [envelope], items: items.map((i) => i.item) };
         await trades.add(JOB_NAMES.redrive, data, { jobId: redriveId });
@@ -38,7 +47,7 @@ export class RedriveWorker {
         connection: deps.connection,
         prefix: config.redis.prefix,
         ...(deps.name === undefined ? {} : { name: deps.name }),
-        concurrency: 50,
+        concurrency: REDRIVE_CONCURRENCY,
         lockDuration: config.worker.lockDurationMs,
         stalledInterval: config.worker.stalledIntervalMs,
         maxStalledCount: 5,

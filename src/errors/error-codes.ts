@@ -22,9 +22,10 @@ export const ERROR_CODES = {
   DLQ_JOB_NOT_FOUND: 'No dead letter with that id is parked in the dead-letter queue.',
   QUEUE_UNKNOWN: 'The supervisor runs no worker for that queue (scale takes the trades queue or the dead-letter queue).',
   ROLLING_RESTART_FAILED: 'A rolling restart did not finish in time: no supervisor answered, or a new process never became ready.',
+  SERVICES_NOT_INSTALLED: '`up` found ClickHouse or Redis missing and cannot install it here (not root, or not Debian/Ubuntu); it printed the one command to run.',
   // --- HTTPS ingest (src/ingest/) ---
   INGEST_BAD_REQUEST: 'The ingest request is malformed: not NDJSON or a JSON array of envelopes, empty, too many trades, or a wrong method or path.',
-  INGEST_BODY_TOO_LARGE: 'The ingest request body exceeds TRADE_SYNC_INGEST_MAX_BODY_BYTES; nothing of it was read further or enqueued.',
+  INGEST_BODY_TOO_LARGE: 'The ingest request body exceeds TRADE_SYNC_INGEST_MAX_BODY_BYTES; the rest of it was discarded unread and nothing was enqueued.',
   INGEST_REPLAY_WINDOW: "The envelope's sent_at_ns is outside the replay window (± TRADE_SYNC_INGEST_REPLAY_WINDOW_MS of the server clock).",
   INGEST_NONCE_REUSED: 'The envelope\'s nonce was seen before for that key id (a replayed or duplicated envelope).',
   INGEST_RATE_LIMITED: "The key id's trade rate limit is used up; retry after Retry-After seconds (retriable).",

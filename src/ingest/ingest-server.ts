@@ -36,7 +36,8 @@ function declaredLength(req: IncomingMessage): number | undefined {
 /**
  * The HTTP(S) shell around the framework-free handler: reads the body within its limit, takes
  * the client certificate's names on mutual TLS, writes the handler's answer, and stops gracefully.
- * A body declared too large is refused before it is read (also on `Expect: 100-continue`).
+ * A body declared too large is refused before it is sent on `Expect: 100-continue`; without it the
+ * body is read and discarded up to a bound first (readLimitedBody), so the client gets its 413.
  */
 export async function startIngestServer(options: IngestServerOptions): Promise<IngestServer> {
   const { tls, log } = options;

@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, readdirSync, renameSync, rmSync } fro
 import { SpillError } from '../errors/index.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '../lifecycle/process-alive.js';
 
 const OWNED = /^spill-(.+)-(\d+)\.duckdb$/;
 
@@ -11,15 +12,6 @@ export interface SpillFileEntry {
   readonly name: string;
   /** Host and pid from the name; undefined for files no process owns (e.g. restored backups). */
   readonly owner: { readonly host: string; readonly pid: number } | undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -68,7 +60,7 @@ export class SpillDirectory {
 
   /** Files no live process on this host owns (this process's own file excluded). */
   orphans(): SpillFileEntry[] {
-    return this.list().filter((e) => e.owner === undefined || (e.owner.host === this.host && e.owner.pid !== process.pid && !alive(e.owner.pid)));
+    return this.list().filter((e) => e.owner === undefined || (e.owner.host === this.host && e.owner.pid !== process.pid && !processAlive(e.owner.pid)));
   }
 
   /** Moves a file that failed its integrity check aside, so it is kept for inspection but never read again. */

@@ -27,15 +27,20 @@ export class SpillReplayer {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<number> | undefined;
   #backlog = 0;
+  /** Rows left in the dead process's file being drained now (0 when none is). */
+  #adopted = 0;
 
   constructor(options: SpillReplayerOptions) {
     this.#options = options;
     this.#log = options.log.child({ component: 'spill-replayer' });
   }
 
-  /** Rows in this process's spill file at the last look. */
+  /**
+   * Rows this process still has to replay: its own file, and the file of a dead process it is
+   * draining now; counted down batch by batch during a pass (the heartbeat shows it).
+   */
   get backlog(): number {
-    return this.#backlog;
+    return this.#backlog + this.#adopted;
   }
 
   start(): void {
@@ -73,7 +78,8 @@ export class SpillReplayer {
   async #replayAll(onProgress: (rows: number) => void): Promise<number> {
     let replayed = 0;
     const progress = (n: number) => onProgress((replayed += n));
-    if (this.#options.own?.exists()) await this.#drain(this.#options.own, progress); // never written: nothing to drain (and no need to create it)
+    // Never written: nothing to drain (and no need to create it).
+    if (this.#options.own?.exists()) await this.#drain(this.#options.own, progress, (n) => (this.#backlog = Math.max(0, this.#backlog - n)));
     for (const orphan of this.#options.directory.orphans()) {
       const file = new DuckDbSpillFile(orphan.path, this.#log, { lockWaitMs: 0 });
       try {
@@ -89,7 +95,12 @@ export class SpillReplayer {
         continue; // otherwise locked: a live process holds it and drains it itself
       }
       const before = replayed;
-      await this.#drain(file, progress);
+      this.#adopted = await file.count();
+      try {
+        await this.#drain(file, progress, (n) => (this.#adopted = Math.max(0, this.#adopted - n)));
+      } finally {
+        this.#adopted = 0;
+      }
       await file.close();
       this.#options.directory.remove(orphan.path);
       this.#log.info({ file: orphan.name, rows: replayed - before }, 'adopted spill file drained and removed');
@@ -98,10 +109,11 @@ export class SpillReplayer {
     return replayed;
   }
 
-  async #drain(file: DuckDbSpillFile, progress: (rows: number) => void): Promise<void> {
+  async #drain(file: DuckDbSpillFile, progress: (rows: number) => void, replayedFrom: (rows: number) => void): Promise<void> {
     for (;;) {
       const n = await file.replayBatch(this.#options.batchRows, this.#options.insert);
       if (n === 0) return;
+      replayedFrom(n);
       progress(n);
       this.#log.info({ file: file.path, rows: n }, 'spilled rows replayed');
     }

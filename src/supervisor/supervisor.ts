@@ -159,7 +159,7 @@ export class Supervisor {
     const list = this.#processes.get(queue) ?? [];
     list.push(proc);
     this.#processes.set(queue, list);
-    this.#log.info({ queue, role, pid: proc.pid, generation }, 'worker process started');
+    this.#log.info({ queue, role, workerPid: proc.pid, generation }, 'worker process started');
     void proc.exited.then((exit) => this.#exited(proc, exit));
     return proc;
   }
@@ -169,7 +169,7 @@ export class Supervisor {
     this.#processes.set(proc.queue, list);
     this.#lastExit.set(proc.queue, { ...exit, pid: proc.pid });
     if (proc.stopping || this.#stopping !== undefined) {
-      this.#log.info({ queue: proc.queue, pid: proc.pid, code: exit.code, signal: exit.signal }, 'worker process stopped');
+      this.#log.info({ queue: proc.queue, workerPid: proc.pid, code: exit.code, signal: exit.signal }, 'worker process stopped');
       return;
     }
     const now = Date.now();
@@ -177,7 +177,7 @@ export class Supervisor {
     const delay = tracker.crashed(now, now - proc.startedAt.getTime());
     const loop = tracker.inCrashLoop(now);
     this.#log[loop ? 'error' : 'warn'](
-      { queue: proc.queue, pid: proc.pid, code: exit.code, signal: exit.signal, restartInMs: delay, restarts: tracker.total, crashLoop: loop },
+      { queue: proc.queue, workerPid: proc.pid, code: exit.code, signal: exit.signal, restartInMs: delay, restarts: tracker.total, crashLoop: loop },
       loop ? 'worker process crash loop: it keeps dying; restarting with backoff — see its log lines above' : 'worker process died; restarting after backoff',
     );
     setTimeout(() => void this.#tick(), delay + 10).unref();
@@ -198,7 +198,7 @@ export class Supervisor {
         if (!ready) {
           old.retiring = false;
           this.#rollingError = `new ${queue} process ${fresh.pid} did not become ready within ${this.#readyTimeoutMs} ms; rolling restart stopped`;
-          this.#log.error({ queue, pid: fresh.pid }, this.#rollingError);
+          this.#log.error({ queue, workerPid: fresh.pid }, this.#rollingError);
           void fresh.stop(5_000);
           return;
         }

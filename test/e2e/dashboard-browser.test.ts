@@ -6,6 +6,7 @@ import { JOB_NAMES, type DeadLetter } from '../../queues/index.js';
 import { startDashboard, type RunningDashboard } from '../../dashboard/start-dashboard.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
+import { deadLetterJobId } from '../../src/dlq/dead-letter-id.js';
 import { signTrade } from '../../src/trade/signing.js';
 import { countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { chromiumAvailable, openBrowser, screenshot } from '../helpers/browser.js';
@@ -48,7 +49,7 @@ after(async () => {
 });
 
 /** A dead letter as the sink parks it: a valid signed trade that ClickHouse once refused. */
-async function parkDeadLetter(symbol: string): Promise<{ tradeId: string; jobId: string }> {
+async function parkDeadLetter(symbol: string): Promise<{ tradeId: string; jobId: string; orderId: string }> {
   const trade = makeTrade({ symbol });
   const letter: DeadLetter = {
     envelope: signTrade(config.keyring, trade),
@@ -58,10 +59,10 @@ async function parkDeadLetter(symbol: string): Promise<{ tradeId: string; jobId:
     failedAt: new Date().toISOString(),
     source: { queue: config.queues.trades, jobId: trade.trade_id },
   };
-  const jobId = `dl.${trade.trade_id}.${trade.trade_id}.0`;
+  const jobId = deadLetterJobId(trade.trade_id, `${trade.trade_id}.0`);
   await queues.dlq.add(JOB_NAMES.deadLetter, letter, { jobId });
   await waitFor(async () => (await queues.dlq.getJob(jobId))?.isFailed(), (f) => f === true, 15_000, 'dead letter parked');
-  return { tradeId: trade.trade_id, jobId };
+  return { tradeId: trade.trade_id, jobId, orderId: trade.order_id };
 }
 
 async function logIn(page: Page, who: { user: string; password: string }): Promise<void> {
@@ -85,13 +86,18 @@ async function tradeRows(tradeId: string): Promise<number> {
 }
 
 test('operator: log in, open the DLQ, click Retry on a dead letter → the trade is in ClickHouse once', { skip }, async () => {
-  const { tradeId, jobId } = await parkDeadLetter('E2E');
+  const { tradeId, jobId, orderId } = await parkDeadLetter('E2E');
   const browser = await openBrowser(dashboard.url);
   try {
     const { page } = browser;
     await logIn(page, OPERATOR);
     await openFailed(page, jobId);
-    await page.getByText('CLICKHOUSE_BAD_DATA', { exact: false }).first().waitFor();
+    // Named by its code and trade; opens on the decoded trade, the reason and what to do; no stack trace.
+    await page.getByText(`CLICKHOUSE_BAD_DATA · E2E buy 10.5 @ 227.1234 · ${orderId}`).first().waitFor();
+    await page.getByText(/what to do|ClickHouse refused the row/).first().waitFor();
+    await page.getByText(tradeId).first().waitFor();
+    assert.equal(await page.getByText('redrive-worker').count(), 0, 'no stack trace');
+    assert.equal(await page.getByText('"payload"').count(), 0, 'no envelope with the trade as an escaped string');
     await screenshot(page, 'operator-dlq-failed.png');
     assert.equal(await page.getByRole('button', { name: 'Retry all' }).count(), 1, 'the operator sees Retry all');
     page.on('dialog', (dialog) => void dialog.accept());
@@ -107,7 +113,40 @@ test('operator: log in, open the DLQ, click Retry on a dead letter → the trade
     assert.equal(await countTrades(db.client, config.clickhouse.database), 1);
     await page.goto(`${dashboard.url}/board/queue/${config.queues.dlq}?status=completed`);
     await page.getByText(jobId, { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByText(`LANDED after redrive · CLICKHOUSE_BAD_DATA · E2E buy 10.5 @ 227.1234 · ${orderId}`).first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'operator-dlq-retried.png');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('operator: Retry on a letter whose trade fails again → DEAD-LETTERED AGAIN with the new reason, linked to the new letter', { skip }, async () => {
+  const trade = makeTrade({ symbol: 'E2EX', price: '227.125', qty: '100', order_qty: '100', cum_qty: '100', order_id: 'ORD-42' });
+  const envelope = { ...signTrade(config.keyring, trade), payload: JSON.stringify({ ...trade, price: '1.000' }) }; // tampered after signing
+  await queues.trades.add(JOB_NAMES.trade, { envelopes: [envelope] }, { jobId: trade.trade_id });
+  const parked = await waitFor(async () => (await queues.dlq.getFailed(0, -1)).find((j) => j?.data.source.jobId === trade.trade_id), (j) => j !== undefined, 15_000, 'dead-lettered');
+  const jobId = parked?.id ?? '';
+  const browser = await openBrowser(dashboard.url);
+  try {
+    const { page } = browser;
+    await logIn(page, OPERATOR);
+    await openFailed(page, jobId);
+    await page.getByText('SIGNATURE_INVALID · E2EX buy 100 @ 1.000 · ORD-42').first().waitFor();
+    page.on('dialog', (dialog) => void dialog.accept());
+    await retryButtons(page).first().click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
+    const done = await waitFor(() => queues.dlq.getJob(jobId), (j) => j?.data.redrive !== undefined, 30_000, 'redrive outcome recorded');
+    const again = done?.data.redrive?.deadLetterId ?? '';
+    assert.equal(done?.data.redrive?.outcome, 'dead-lettered again');
+    await page.goto(`${dashboard.url}/board/queue/${config.queues.dlq}?status=completed`);
+    await page.getByText(`DEAD-LETTERED AGAIN as ${again} (SIGNATURE_INVALID)`, { exact: false }).first().waitFor({ timeout: 15_000 });
+    const link = page.getByRole('link', { name: `dead-lettered again: ${again}` }).first();
+    await link.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'operator-dlq-dead-lettered-again.png');
+    assert.equal(await link.getAttribute('href'), `/board/queue/${config.queues.dlq}/${again}`);
+    await page.goto(`${dashboard.url}/board/queue/${config.queues.dlq}/${again}`);
+    await page.getByText(`redriven from ${jobId}`).first().waitFor({ timeout: 15_000 });
+    await screenshot(page, 'operator-dlq-new-letter.png');
   } finally {
     await browser.close();
   }
@@ -152,6 +191,9 @@ test('operator: scale trades from 1 to 3 processes on the ops page → 3 workers
     await waitFor(() => page.locator(`[data-queue="${trades}"] tr[data-process]`).count(), (n) => n === 3, 90_000, 'three sink processes on the ops page');
     await waitFor(() => supervisor.readyPids(trades), (p) => p.length === 3, 30_000, 'three ready processes');
     await page.waitForTimeout(2_500); // one more poll, so the plots have points
+    // The audit trail on the page names who scaled.
+    const scaled = page.locator('#audit-list tr[data-audit="scale"]').filter({ hasText: OPERATOR.user });
+    assert.ok((await scaled.count()) >= 2, 'each scale click is in the audit trail');
     await screenshot(page, 'ops-scaled-to-3.png');
 
     const workers = await page.evaluate(async (path) => (await (await fetch(path)).json()) as unknown, `/board/api/queues/${trades}/workers`);

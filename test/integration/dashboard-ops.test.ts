@@ -1,54 +1,31 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import request from 'supertest';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { DuckDbSpillFile } from '../../src/spill/duckdb-spill-file.js';
 import { SpillDirectory } from '../../src/spill/spill-directory.js';
 import { signTrade } from '../../src/trade/signing.js';
-import { countTrades, migratedDatabase } from '../helpers/clickhouse-helpers.js';
-import { dashboardEnv, dashboardHarness, OPERATOR, VIEWER } from '../helpers/dashboard-harness.js';
+import { countTrades } from '../helpers/clickhouse-helpers.js';
+import { dashboardWithWorker, OPERATOR, signIn as signInAs, VIEWER } from '../helpers/dashboard-harness.js';
 import { makeTradeRow } from '../helpers/make-trade-row.js';
 import { testConfig } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-let h: Awaited<ReturnType<typeof dashboardHarness>>;
-let db: Awaited<ReturnType<typeof migratedDatabase>>;
-let worker: RunningWorker;
+let d: Awaited<ReturnType<typeof dashboardWithWorker>>;
+let h: typeof d.h;
+let db: typeof d.db;
 let env: Record<string, string>;
 let base: string;
-let close: () => Promise<unknown>;
 
 before(async () => {
-  env = await dashboardEnv();
-  h = await dashboardHarness(env);
-  db = await migratedDatabase(h.config);
-  // The worker spills nowhere, so the spill file this test writes stays where the dashboard looks.
-  worker = await runWorker(testConfig({ ...env, TRADE_SYNC_SPILL_ENABLED: 'false' }), createLogger('silent'));
-  const server = h.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
-  close = () => new Promise((resolve) => server.close(resolve));
+  d = await dashboardWithWorker({ TRADE_SYNC_SPILL_ENABLED: 'false' });
+  ({ h, db, env, base } = d);
 });
 
-after(async () => {
-  await close();
-  await worker.stop();
-  await h.cleanup();
-  await db.drop();
-  rmSync(h.config.spill.dir, { recursive: true, force: true });
-});
+after(() => d.stop());
 
-async function signIn(who: { user: string; password: string }): Promise<request.Agent> {
-  const agent = request.agent(base);
-  const res = await agent.post('/login').set('Origin', base).type('form').send(who);
-  assert.equal(res.status, 303);
-  return agent;
-}
+const signIn = (who: { user: string; password: string }) => signInAs(base, who);
 
 type Where = { where: string } & Record<string, unknown>;
 
@@ -83,7 +60,9 @@ test('find a trade: in ClickHouse, dead-lettered with its error, delayed in the 
   const ch = inClickHouse.locations.find((l) => l.where === 'clickhouse');
   assert.equal(ch?.symbol, 'FIND');
   assert.equal(ch?.tsNs, landed.ts_ns);
-  assert.equal(inClickHouse.locations.find((l) => l.where === 'trades-queue')?.state, 'completed');
+  // Its completed job is history, not a place the trade is.
+  assert.equal(inClickHouse.locations.find((l) => l.where === 'trades-queue'), undefined);
+  assert.deepEqual((inClickHouse as unknown as { history: { event: string }[] }).history.map((e) => e.event).sort(), ['job completed', 'landed']);
 
   const dl = (await find(dead.trade_id)).locations.find((l) => l.where === 'dead-letter');
   assert.equal(dl?.code, 'SIGNATURE_UNKNOWN_KEY');

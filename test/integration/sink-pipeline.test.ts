@@ -51,6 +51,7 @@ function pipeline(t: TestContext, sink: TradeSink, withSpill: boolean, circuit?:
     insert: { sink, retry: insertRetryPolicy({ attempts: 2, baseDelayMs: 1, maxDelayMs: 2 }), circuit, log },
     spill,
     deadLetters: new DeadLetterPublisher(dlq),
+    redriveOutcomes: undefined,
     orders: undefined,
     queue: config.queues.trades,
   });

@@ -1,17 +1,19 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection } from '../../../queues/index.js';
+import { AuditLog } from '../../audit/audit-log.js';
+import { cliUser } from '../../audit/cli-user.js';
 import { ConfigError } from '../../errors/index.js';
 import { DeadLetterAdmin } from '../../dlq/dead-letter-admin.js';
 import type { CliContext } from '../cli-context.js';
 import { parseIntOption } from '../parse-int-option.js';
 
-async function withAdmin<T>(context: CliContext, use: (admin: DeadLetterAdmin) => Promise<T>): Promise<T> {
+async function withAdmin<T>(context: CliContext, use: (admin: DeadLetterAdmin, audit: AuditLog) => Promise<T>): Promise<T> {
   await assertRedisReachable(context.config.redis);
   const connection = createRedisConnection(context.config, 'producer');
   const dlq = createDeadLetterQueue(context.config, connection);
   try {
-    return await use(new DeadLetterAdmin(dlq));
+    return await use(new DeadLetterAdmin(dlq), new AuditLog(connection, context.config.redis.prefix, context.config.queues.trades));
   } finally {
     await dlq.close();
     await connection.quit();
@@ -42,15 +44,18 @@ export function registerDlqCommand(program: Command, context: () => CliContext):
     .action(async (id: string | undefined, options: { all?: boolean }) => {
       if ((id === undefined) === !options.all) throw new ConfigError('give either a dead-letter id or --all');
       const ctx = context();
-      await withAdmin(ctx, async (admin) => {
+      await withAdmin(ctx, async (admin, audit) => {
+        const dlqName = ctx.config.queues.dlq;
         if (id !== undefined) {
           await admin.redrive(id);
+          await audit.record({ user: cliUser(), role: 'cli', action: 'redrive', target: `${dlqName}/${id}`, detail: '', via: 'cli' });
           return ctx.print(`redriven ${id}`);
         }
         const bar = new SingleBar({ format: 'redrive [{bar}] {value}/{total}', hideCursor: true }, Presets.shades_classic);
         bar.start(await admin.count(), 0);
         const done = await admin.redriveAll((n, total) => bar.update(n, { total }));
         bar.stop();
+        await audit.record({ user: cliUser(), role: 'cli', action: 'redrive all', target: dlqName, detail: `${done} jobs`, via: 'cli' });
         ctx.print(`redriven ${done} dead letters`);
       });
     });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { assertRedisReachable, createRedisConnection } from '../../../queues/index.js';
+import { AuditLog } from '../../audit/audit-log.js';
+import { cliUser } from '../../audit/cli-user.js';
 import { ConfigError, SupervisorError } from '../../errors/index.js';
 import { DesiredState } from '../../supervisor/desired-state.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../supervisor/supervisor-status.js';
@@ -26,6 +28,7 @@ export function registerRestartCommand(program: Command, context: () => CliConte
         const supervisors = await readSupervisorStatuses(redis, prefix, config.queues.trades);
         if (supervisors.length === 0) throw new SupervisorError('ROLLING_RESTART_FAILED', 'no supervisor is running (start one with `trade-sync start`)');
         const generation = await new DesiredState(redis, prefix, config.queues.trades).requestRollingRestart();
+        await new AuditLog(redis, prefix, config.queues.trades).record({ user: cliUser(), role: 'cli', action: 'rolling restart', target: config.queues.trades, detail: `generation ${generation} on ${supervisors.length} supervisor(s)`, via: 'cli' });
         print(`rolling restart to generation ${generation} on ${supervisors.length} supervisor(s)`);
         const deadline = Date.now() + options.timeout * 1000;
         let reported = '';

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { assertRedisReachable, createRedisConnection } from '../../../queues/index.js';
+import { AuditLog } from '../../audit/audit-log.js';
+import { cliUser } from '../../audit/cli-user.js';
 import { ConfigError, SupervisorError } from '../../errors/index.js';
 import { DesiredState } from '../../supervisor/desired-state.js';
 import { queueRoles } from '../../supervisor/queue-roles.js';
@@ -21,6 +23,7 @@ export function registerScaleCommand(program: Command, context: () => CliContext
       const redis = createRedisConnection(config, 'producer');
       try {
         await new DesiredState(redis, config.redis.prefix, config.queues.trades).set(queue, n);
+        await new AuditLog(redis, config.redis.prefix, config.queues.trades).record({ user: cliUser(), role: 'cli', action: 'scale', target: queue, detail: `${n} process(es) per supervisor host`, via: 'cli' });
         print(`${queue}: ${n} ${roles.get(queue)} process${n === 1 ? '' : 'es'} per supervisor host`);
       } finally {
         await redis.quit();

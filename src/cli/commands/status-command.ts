@@ -1,20 +1,37 @@
 import type { Command } from 'commander';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
 import { readStatus, type PipelineStatus } from '../../app/read-status.js';
+import { REDRIVE_CONCURRENCY } from '../../dlq/redrive-worker.js';
+import type { WorkerReport } from '../../worker/worker-heartbeat.js';
 import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
 import type { CliContext } from '../cli-context.js';
+
+/** What a worker process does, at the concurrency each of its roles really runs at. */
+export function workerRoles(w: Pick<WorkerReport, 'role' | 'concurrency'>): string {
+  const sink = `sink (trades queue) concurrency ${w.concurrency}`;
+  const redrive = `redrive (dead-letter queue) concurrency ${REDRIVE_CONCURRENCY}`;
+  return w.role === 'sink' ? sink : w.role === 'redrive' ? redrive : `${sink} + ${redrive}`;
+}
+
+function workerLine(w: WorkerReport): string {
+  const age = `${Math.round(w.ageMs / 1000)} s ago`;
+  const mark = w.gone ? `GONE (pid not running; last report ${age}) ` : w.stale ? `STALE (no heartbeat for ${age}) ` : '';
+  const sink = w.role === 'redrive' ? '' : ` circuit ${w.circuit} → ${w.clickhouseUrl || '-'} spill ${w.spillBacklog}${w.stale ? ` (as of ${age})` : ''}`;
+  return `${w.host}:${w.pid} ${mark}${workerRoles(w)}${sink} since ${w.startedAt}`;
+}
 
 export function renderStatus(status: PipelineStatus): string[] {
   const lines = Object.entries(status.queues).map(
     ([name, c]) => `queue ${name.padEnd(16)} waiting ${c.waiting ?? 0}  active ${c.active ?? 0}  delayed ${c.delayed ?? 0}  completed ${c.completed ?? 0}  failed ${c.failed ?? 0}`,
   );
   lines.push(`dead letters     ${status.dlqDepth}`);
-  lines.push(`spill backlog    ${status.spillBacklog} rows`);
+  const gone = status.workers.filter((w) => w.gone).length;
+  const stale = status.workers.filter((w) => w.stale && !w.gone).length;
+  const notes = [gone > 0 ? `${gone} gone process(es) left out` : '', stale > 0 ? `${stale} stale report(s) included as last heard` : ''].filter((n) => n !== '');
+  lines.push(`spill backlog    ${status.spillBacklog} rows${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
   lines.push(`orders           ${status.orders.pending} waiting for fills, ${status.orders.incomplete} committed incomplete (${status.orders.incompleteTotal} incomplete commits in all)`);
   lines.push(`versions         trade message ≤ ${status.versions.tradeMessage}, ClickHouse schema ${status.versions.clickhouse}, spill schema ${status.versions.spill}`);
-  for (const w of status.workers) {
-    lines.push(`worker           ${w.host}:${w.pid} ${w.role} concurrency ${w.concurrency} circuit ${w.circuit} → ${w.clickhouseUrl || '-'} spill ${w.spillBacklog} since ${w.startedAt}`);
-  }
+  for (const w of status.workers) lines.push(`worker           ${workerLine(w)}`);
   if (status.workers.length === 0) lines.push('workers          none running');
   const ch = status.clickhouse;
   lines.push(

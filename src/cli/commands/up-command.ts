@@ -4,7 +4,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
-import { ensureClickHouse, ensureRedis } from '../../app/ensure-services.js';
+import { ensureClickHouse, ensureRedis, isLocalUrl } from '../../app/ensure-services.js';
 import { readStatus } from '../../app/read-status.js';
 import { environmentWith, loadConfig } from '../../config/index.js';
 import { runDemo } from '../../demo/run-demo.js';
@@ -12,6 +12,7 @@ import { WORKER_NODE_ARGS } from '../../app/worker-node-args.js';
 import { runIngest } from '../../ingest/run-ingest.js';
 import { devCertificate } from '../../local/dev-certificate.js';
 import { devHmacKey } from '../../local/dev-hmac-key.js';
+import { installServices } from '../../local/install-services.js';
 import { Releasers } from '../../lifecycle/releasers.js';
 import { TradeProducer } from '../../producer/trade-producer.js';
 import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
@@ -27,6 +28,7 @@ interface UpOptions {
   readonly count: number;
   readonly pack?: number;
   readonly stateDir: string;
+  readonly dryRun?: boolean;
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
@@ -46,8 +48,17 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
     .option('--count <n>', 'demo trades in all (0 = until Ctrl-C)', parseIntOption, 0)
     .option('--pack <n>', 'demo trades per job (1 = one job per trade; default TRADE_SYNC_PACK_SIZE, 100)', parseIntOption)
     .option('--state-dir <dir>', 'where logs and a locally started ClickHouse keep their files', '.trade-sync')
+    .option('--dry-run', 'print what would be installed (clickhouse-server, redis-server) and exit')
     .action(async (options: UpOptions) => {
       const base = context();
+      // Install what is missing the way `npm test` does (scripts/ensure-services.sh), when the services are local.
+      const local = [base.config.redis.url, base.config.clickhouse.url].some(isLocalUrl);
+      if (options.dryRun) {
+        if (local) await installServices({ dryRun: true, print: base.print });
+        else base.print('Redis and ClickHouse are remote: nothing to install');
+        return;
+      }
+      if (local) await installServices({ dryRun: false, print: base.print });
       const stateDir = resolve(options.stateDir);
       const logDir = join(stateDir, 'logs');
       mkdirSync(logDir, { recursive: true });
