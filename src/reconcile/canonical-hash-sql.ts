@@ -23,11 +23,21 @@ export const DECIMAL_FIELDS: ReadonlySet<string> = new Set(['price', 'qty', 'ord
 /** 2^64: per-bucket hash sums are taken modulo it (ClickHouse's UInt64 sum wraps by itself). */
 export const HASH_MODULUS = 18446744073709551616n;
 
-/** DuckDB: the canonical text of one field, from an expression of any type (text, decimal, integer, double). */
+/** Decimal text already in plain form (the fast path: no cast, only trailing fraction zeros to strip). */
+const PLAIN_DECIMAL = "'(0|[1-9][0-9]{0,25})(\\.[0-9]{1,12})?'";
+
+/**
+ * DuckDB: the canonical text of one field, from an expression of any type (text, decimal, integer,
+ * double). A decimal in plain form only loses its trailing fraction zeros; anything else
+ * (leading zeros, an exponent, more than 12 fraction digits) goes through Decimal(38, 12) like
+ * ClickHouse's column, which costs about 9 µs a value, so plain text skips it.
+ */
 function duckdbField(field: ComparedField, expr: string): string {
   if (DECIMAL_FIELDS.has(field)) {
-    const text = `CAST(TRY_CAST(${expr} AS DECIMAL(38, 12)) AS VARCHAR)`;
-    return `coalesce(CASE WHEN contains(${text}, '.') THEN regexp_replace(${text}, '\\.?0+$', '') ELSE ${text} END, '')`;
+    const v = `CAST(${expr} AS VARCHAR)`;
+    const cast = `CAST(TRY_CAST(${v} AS DECIMAL(38, 12)) AS VARCHAR)`;
+    return `coalesce(CASE WHEN regexp_full_match(${v}, ${PLAIN_DECIMAL}) THEN (CASE WHEN contains(${v}, '.') THEN rtrim(rtrim(${v}, '0'), '.') ELSE ${v} END)
+      ELSE (CASE WHEN contains(${cast}, '.') THEN rtrim(rtrim(${cast}, '0'), '.') ELSE ${cast} END) END, '')`;
   }
   if (field === 'trade_id') return `coalesce(lower(CAST(${expr} AS VARCHAR)), '')`;
   if (field === 'fill_seq' || field === 'ts_ns') return `coalesce(CAST(TRY_CAST(${expr} AS UBIGINT) AS VARCHAR), '')`;

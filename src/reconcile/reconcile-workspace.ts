@@ -44,6 +44,8 @@ export class ReconcileWorkspace {
   /** Closes DuckDB and removes the temp dir; safe to call twice. */
   close(): void {
     try {
+      this.main.interrupt(); // a query or stream still open would keep closeSync (and the process) waiting
+      this.side.interrupt();
       this.main.closeSync();
       this.side.closeSync();
       this.#instance.closeSync();

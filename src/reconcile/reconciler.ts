@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { ReconcileError } from '../errors/index.js';
 import { bucketAggregatesSql, bucketRowsSql, type BucketKey } from './clickhouse-reconcile-sql.js';
 import { HASH_MODULUS } from './canonical-hash-sql.js';
 import { DIFFS_SQL, IDS_CMP_SQL, IDS_DIFFS_SQL, REPORT_SQL, TOTALS_SQL, TRADES_CMP_SQL, WORK_TABLES_SQL } from './reconcile-queries.js';
@@ -21,6 +22,9 @@ export interface ReconcileOptions {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
+/** A DuckDB failure reading the source (a bad cast, an unreadable row group) as a one-line reconcile error. */
+const sourceError = (err: unknown) =>
+  new ReconcileError('RECONCILE_SOURCE_INVALID', `cannot read the source: ${(err as Error).message.split('\n')[0] ?? 'failed'}`, err);
 const big = (v: unknown) => BigInt(String(v));
 
 /**
@@ -79,23 +83,31 @@ export class Reconciler {
     const { main, side } = this.#work;
     const { database, window, bucketNs } = this.#options;
     const timer = setInterval(() => onProgress('scan', Math.max(0, main.progress.percentage), 100), 250);
-    try {
-      const sourceDone = main.run(`CREATE TABLE src_buckets AS SELECT venue, account, symbol, bucket, count(*)::UBIGINT AS n,
+    const sourceDone = main.run(`CREATE TABLE src_buckets AS SELECT venue, account, symbol, bucket, count(*)::UBIGINT AS n,
         CAST(sum(h) % ${HASH_MODULUS} AS UBIGINT) AS hsum FROM src GROUP BY venue, account, symbol, bucket`);
+    try {
       const appender = await side.createAppender('ch_buckets');
-      await streamClickHouseRows(this.#client, bucketAggregatesSql(database, window, bucketNs), ([venue, account, symbol, bucket, n, hsum]) => {
-        appender.appendVarchar(String(venue));
-        appender.appendVarchar(String(account));
-        appender.appendVarchar(String(symbol));
-        appender.appendUBigInt(big(bucket));
-        appender.appendUBigInt(big(n));
-        appender.appendUBigInt(big(hsum));
+      await streamClickHouseRows(this.#client, bucketAggregatesSql(database, window, bucketNs), (row) => {
+        appender.appendVarchar(String(row.venue));
+        appender.appendVarchar(String(row.account));
+        appender.appendVarchar(String(row.symbol));
+        appender.appendUBigInt(big(row.bucket));
+        appender.appendUBigInt(big(row.n));
+        appender.appendUBigInt(big(row.hsum));
         appender.endRow();
       });
       appender.closeSync();
-      await sourceDone;
+    } catch (err) {
+      main.interrupt(); // a DuckDB query still running would hold the process open
+      await sourceDone.catch(() => undefined);
+      throw err;
     } finally {
       clearInterval(timer);
+    }
+    try {
+      await sourceDone;
+    } catch (err) {
+      throw sourceError(err);
     }
     onProgress('scan', 100, 100);
     await main.run(TRADES_CMP_SQL);
@@ -130,13 +142,13 @@ export class Reconciler {
   async #loadRows(buckets: readonly BucketKey[] | undefined): Promise<void> {
     const { database, window, bucketNs } = this.#options;
     const appender = await this.#work.side.createAppender('ch_rows');
-    await streamClickHouseRows(this.#client, bucketRowsSql(database, window, bucketNs, buckets), ([id, venue, account, symbol, bucket, h]) => {
-      appender.appendVarchar(String(id));
-      appender.appendVarchar(String(venue));
-      appender.appendVarchar(String(account));
-      appender.appendVarchar(String(symbol));
-      appender.appendUBigInt(big(bucket));
-      appender.appendUBigInt(big(h));
+    await streamClickHouseRows(this.#client, bucketRowsSql(database, window, bucketNs, buckets), (row) => {
+      appender.appendVarchar(String(row.trade_id));
+      appender.appendVarchar(String(row.venue));
+      appender.appendVarchar(String(row.account));
+      appender.appendVarchar(String(row.symbol));
+      appender.appendUBigInt(big(row.bucket));
+      appender.appendUBigInt(big(row.h));
       appender.endRow();
     });
     appender.closeSync();

@@ -24,7 +24,7 @@ test('DuckDB and ClickHouse compute the same canonical hash for every trade, dec
   await writeSyntheticTrades(c, 'trades', { count: 2_000, fromNs: 1_764_892_800_000_000_000n, spanNs: 3_600_000_000_000n });
   // Spellings an engine may store: trailing zeros, whole numbers, long fractions, a typed DECIMAL column.
   await c.run(`UPDATE trades SET price = CASE trade_id[1] WHEN 'a' THEN '227.1250' WHEN 'b' THEN '100' WHEN 'c' THEN '0.000000000001'
-      WHEN 'd' THEN '123456789012345678.123456789012' WHEN 'e' THEN '100.000000000000' ELSE price END`);
+      WHEN 'd' THEN '123456789012345678.123456789012' WHEN 'e' THEN '100.000000000000' WHEN 'f' THEN '0100.50' ELSE price END`);
   await loadTradesIntoClickHouse(c, 'trades', db.client, config.clickhouse.database, join(dir, 'rows.tsv'));
 
   const duck = new Map((await c.runAndReadAll(`SELECT trade_id, ${duckdbHashSql(IDENTITY)}::VARCHAR FROM trades`)).getRowsJS().map((r) => [String(r[0]), String(r[1])]));
