@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../src/config/index.js';
+import { lastReconcileKey, readLastReconcile, type LastReconcile } from '../../src/reconcile/last-reconcile-store.js';
 import { DesiredState } from '../../src/supervisor/desired-state.js';
 import { queueRoles } from '../../src/supervisor/queue-roles.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../src/supervisor/supervisor-status.js';
@@ -46,6 +47,8 @@ export interface OpsStatus {
   readonly queues: readonly OpsQueue[];
   readonly supervisors: readonly { readonly host: string; readonly pid: number; readonly generation: number; readonly rolling: SupervisorStatus['rolling'] }[];
   readonly history: readonly OpsSample[];
+  /** The last scheduled reconcile (`trade-sync reconcile --every`), or null before the first one. */
+  readonly reconcile: LastReconcile | null;
 }
 
 export interface OpsDeps {
@@ -72,13 +75,14 @@ function servesQueue(w: WorkerInfo, role: string): boolean {
 export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
   const { config, redis } = deps;
   const { prefix } = config.redis;
-  const [workers, supervisors, desired, ping, tradeCounts, dlqCounts] = await Promise.all([
+  const [workers, supervisors, desired, ping, tradeCounts, dlqCounts, reconcile] = await Promise.all([
     readWorkerHeartbeats(redis, prefix, config.queues.trades),
     readSupervisorStatuses(redis, prefix, config.queues.trades),
     new DesiredState(redis, prefix, config.queues.trades).get(),
     deps.clickhouse.ping().catch((err: unknown) => ({ success: false as const, error: err as Error })),
     deps.trades.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
     deps.dlq.getJobCounts('waiting', 'active', 'failed', 'completed'),
+    readLastReconcile(redis, lastReconcileKey(prefix, config.queues.trades)),
   ]);
   const now = Date.now();
   const generations = new Map<string, number>();
@@ -122,5 +126,6 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
     queues,
     supervisors: supervisors.map((s) => ({ host: s.host, pid: s.pid, generation: s.generation, rolling: s.rolling })),
     history,
+    reconcile: reconcile ?? null,
   };
 }

@@ -83,7 +83,7 @@ export function registerReconcileCommand(program: Command, context: () => CliCon
     .option('--dry-run', 'with --repair: show what would be re-published, publish nothing')
     .option('--max-ids <n>', 'trade ids listed per kind (default TRADE_SYNC_RECONCILE_MAX_IDS)', parseIntOption)
     .option('--every <duration>', 'keep running: reconcile the last closed window of this length each time one closes (stores the result for /metrics and the ops page)', parseDuration)
-    .option('--delay <duration>', 'with --every: wait this long after a window closes before reconciling it', parseDuration, 60_000)
+    .option('--delay <duration>', 'with --every: wait this long after a window closes before reconciling it (the alert counts missing trades only from windows reconciled 10 min or more after they closed)', parseDuration, 600_000)
     .action(async (o: ReconcileCliOptions) => {
       const { config, log, print } = context();
       const source = sourceSpec(o);
