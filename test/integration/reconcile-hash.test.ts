@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadTradesIntoClickHouse, writeSyntheticTrades } from '../../src/demo/synthetic-source.js';
+import { quoteClickHouseString } from '../../src/reconcile/clickhouse-reconcile-sql.js';
 import { clickhouseHashSql, COMPARED_FIELDS, duckdbHashSql, type ComparedField } from '../../src/reconcile/canonical-hash-sql.js';
 import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
@@ -43,4 +44,15 @@ test('DuckDB and ClickHouse compute the same canonical hash for every trade, dec
   const [[changed = ''] = []] = await queryText(db.client, `SELECT ${changedPrice} FROM ${config.clickhouse.database}.trades WHERE trade_id = toUUID('${id}')`);
   assert.equal(same, hash);
   assert.notEqual(changed, hash, 'a price changed by 0.0001 changes the hash');
+});
+
+test('bucket keys reach ClickHouse as quoted literals that read back unchanged, whatever they hold', async (t) => {
+  const config = testConfig();
+  const db = await migratedDatabase(config);
+  onCleanup(t, () => db.drop());
+  const nasty = ["O'Brien", 'back\\slash', "\\'; DROP TABLE x; --", 'tab\there', 'new\nline', '\\x41', '€uro', "''", '\\'];
+  for (const value of nasty) {
+    const result = await db.client.query({ query: `SELECT ${quoteClickHouseString(value)} AS v`, format: 'JSONEachRow' });
+    assert.deepEqual(await result.json(), [{ v: value }], JSON.stringify(value));
+  }
 });
