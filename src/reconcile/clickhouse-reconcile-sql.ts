@@ -28,16 +28,24 @@ export function bucketAggregatesSql(database: string, window: ReconcileWindow, b
     GROUP BY venue, account, symbol, bucket`;
 }
 
-/** Every trade's id, bucket key and hash in the given buckets (or, with none given, in the whole window). */
+/**
+ * Every trade's id, bucket key and hash in the given buckets (or, with none given, in the whole
+ * window). The buckets are matched as one tuple IN set (a hash lookup, not a chain of ORs), and
+ * their symbols and time span bound the primary key (symbol, ts_ns) so only their parts are read.
+ */
 export function bucketRowsSql(database: string, window: ReconcileWindow, bucketNs: bigint, buckets?: readonly BucketKey[]): string {
   let where = windowWhere(window);
-  if (buckets !== undefined) {
-    const cells = buckets.map((b) => {
-      const lo = b.bucket * bucketNs > window.fromNs ? b.bucket * bucketNs : window.fromNs;
-      const hi = (b.bucket + 1n) * bucketNs < window.toNs ? (b.bucket + 1n) * bucketNs : window.toNs;
-      return `(symbol = ${quoteClickHouseString(b.symbol)} AND ts_ns >= ${lo} AND ts_ns < ${hi} AND venue = ${quoteClickHouseString(b.venue)} AND account = ${quoteClickHouseString(b.account)})`;
-    });
-    where = `${where} AND (${cells.join(' OR ') || '0'})`;
+  if (buckets !== undefined && buckets.length > 0) {
+    let first = buckets[0]?.bucket ?? 0n;
+    let last = first;
+    for (const b of buckets) {
+      if (b.bucket < first) first = b.bucket;
+      if (b.bucket > last) last = b.bucket;
+    }
+    const symbols = [...new Set(buckets.map((b) => b.symbol))].map(quoteClickHouseString);
+    const tuples = buckets.map((b) => `(${quoteClickHouseString(b.venue)}, ${quoteClickHouseString(b.account)}, ${quoteClickHouseString(b.symbol)}, ${b.bucket})`);
+    where = `${where} AND ts_ns >= ${first * bucketNs} AND ts_ns < ${(last + 1n) * bucketNs} AND symbol IN (${symbols.join(', ')})
+      AND (venue, account, symbol, intDiv(ts_ns, ${bucketNs})) IN (${tuples.join(', ')})`;
   }
   return `SELECT toString(trade_id) AS trade_id, venue, account, symbol, intDiv(ts_ns, ${bucketNs}) AS bucket, ${clickhouseHashSql()} AS h
     FROM ${database}.trades FINAL WHERE ${where}`;

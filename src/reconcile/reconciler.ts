@@ -128,7 +128,8 @@ export class Reconciler {
       group = [];
       onProgress('drill', done, total);
     };
-    const result = await main.stream(`SELECT venue, account, symbol, bucket ${bad}`);
+    // In time order, so each group of buckets covers a short span of ClickHouse's (symbol, ts_ns) key.
+    const result = await main.stream(`SELECT venue, account, symbol, bucket ${bad} ORDER BY bucket, symbol, venue, account`);
     for await (const rows of result.yieldRowsJs()) {
       for (const [venue, account, symbol, bucket] of rows) {
         group.push({ venue: String(venue), account: String(account), symbol: String(symbol), bucket: big(bucket) });
