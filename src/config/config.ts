@@ -110,6 +110,8 @@ export interface Config {
     readonly bucketSeconds: number;
     /** DuckDB memory limit of a reconcile run; DuckDB spills to a temp dir past it. */
     readonly memoryMb: number;
+    /** Timeout of one ClickHouse query of a reconcile run (an aggregate over a day with FINAL takes a while). */
+    readonly queryTimeoutMs: number;
     /** Mismatching buckets fetched from ClickHouse per drill-down query. */
     readonly drillBuckets: number;
     /** Trade ids listed per kind (missing, extra, different) in the report; the counts are always complete. */

@@ -35,21 +35,22 @@ export const DIFFS_SQL = `CREATE TABLE diffs AS
   WHERE s.trade_id IS NULL OR c.trade_id IS NULL OR s.h <> c.h`;
 
 /**
- * An id list: ClickHouse's buckets, counting the listed ids found in each; ids ClickHouse lacks
- * form one row without a bucket (nothing places them).
+ * An id list: the distinct ids read once into a table; ClickHouse's buckets, counting the listed
+ * ids found in each; ids ClickHouse lacks form one row without a bucket (nothing places them).
  */
-export const IDS_CMP_SQL = `CREATE TABLE cmp AS
+export const IDS_CMP_SQL = [
+  `CREATE TABLE src_ids AS SELECT trade_id FROM src`,
+  `CREATE TABLE cmp AS
   SELECT ${KEY}, count(s.trade_id)::UBIGINT AS src_n, count(*)::UBIGINT AS ch_n, count(s.trade_id) = count(*) AS equal
-  FROM ch_rows c LEFT JOIN src s ON s.trade_id = c.trade_id GROUP BY ${KEY}
-  UNION ALL
-  SELECT '' AS venue, '' AS account, '' AS symbol, NULL::UBIGINT AS bucket, count(*)::UBIGINT AS src_n, 0::UBIGINT AS ch_n, false AS equal
-  FROM src ANTI JOIN ch_rows c ON src.trade_id = c.trade_id HAVING count(*) > 0`;
+  FROM ch_rows c LEFT JOIN src_ids s ON s.trade_id = c.trade_id GROUP BY ${KEY}`,
+  `INSERT INTO cmp SELECT '', '', '', NULL, count(*), 0, false FROM src_ids s ANTI JOIN ch_rows c ON s.trade_id = c.trade_id HAVING count(*) > 0`,
+] as const;
 
 export const IDS_DIFFS_SQL = `CREATE TABLE diffs AS
-  SELECT src.trade_id, 'missing' AS kind, '' AS venue, '' AS account, '' AS symbol, NULL::UBIGINT AS bucket
-  FROM src ANTI JOIN ch_rows c ON src.trade_id = c.trade_id
+  SELECT s.trade_id, 'missing' AS kind, '' AS venue, '' AS account, '' AS symbol, NULL::UBIGINT AS bucket
+  FROM src_ids s ANTI JOIN ch_rows c ON s.trade_id = c.trade_id
   UNION ALL
-  SELECT c.trade_id, 'extra' AS kind, c.venue, c.account, c.symbol, c.bucket FROM ch_rows c ANTI JOIN src ON src.trade_id = c.trade_id`;
+  SELECT c.trade_id, 'extra' AS kind, c.venue, c.account, c.symbol, c.bucket FROM ch_rows c ANTI JOIN src_ids s ON s.trade_id = c.trade_id`;
 
 /** One row per bucket with its differences, in key order. */
 export const REPORT_SQL = `SELECT c.venue, c.account, c.symbol, c.bucket, c.src_n, c.ch_n,

@@ -72,7 +72,7 @@ export class Reconciler {
     } else {
       await this.#loadRows(undefined);
       onProgress('scan', 100, 100);
-      await main.run(IDS_CMP_SQL);
+      for (const statement of IDS_CMP_SQL) await main.run(statement);
       await main.run(IDS_DIFFS_SQL);
     }
     return this.#report(onBucket);
@@ -80,23 +80,13 @@ export class Reconciler {
 
   /** Source aggregates (DuckDB) and ClickHouse aggregates (streamed into DuckDB) at the same time. */
   async #compareBuckets(onProgress: ReconcileProgress): Promise<void> {
-    const { main, side } = this.#work;
+    const { main } = this.#work;
     const { database, window, bucketNs } = this.#options;
     const timer = setInterval(() => onProgress('scan', Math.max(0, main.progress.percentage), 100), 250);
     const sourceDone = main.run(`CREATE TABLE src_buckets AS SELECT venue, account, symbol, bucket, count(*)::UBIGINT AS n,
         CAST(sum(h) % ${HASH_MODULUS} AS UBIGINT) AS hsum FROM src GROUP BY venue, account, symbol, bucket`);
     try {
-      const appender = await side.createAppender('ch_buckets');
-      await streamClickHouseRows(this.#client, bucketAggregatesSql(database, window, bucketNs), (row) => {
-        appender.appendVarchar(String(row.venue));
-        appender.appendVarchar(String(row.account));
-        appender.appendVarchar(String(row.symbol));
-        appender.appendUBigInt(big(row.bucket));
-        appender.appendUBigInt(big(row.n));
-        appender.appendUBigInt(big(row.hsum));
-        appender.endRow();
-      });
-      appender.closeSync();
+      await this.#copyFromClickHouse('ch_buckets', bucketAggregatesSql(database, window, bucketNs), ['venue', 'account', 'symbol'], ['bucket', 'n', 'hsum']);
     } catch (err) {
       main.interrupt(); // a DuckDB query still running would hold the process open
       await sourceDone.catch(() => undefined);
@@ -140,16 +130,17 @@ export class Reconciler {
   }
 
   /** Appends ClickHouse's (trade_id, bucket key, hash) rows of some buckets, or of the whole window, to ch_rows. */
-  async #loadRows(buckets: readonly BucketKey[] | undefined): Promise<void> {
+  #loadRows(buckets: readonly BucketKey[] | undefined): Promise<void> {
     const { database, window, bucketNs } = this.#options;
-    const appender = await this.#work.side.createAppender('ch_rows');
-    await streamClickHouseRows(this.#client, bucketRowsSql(database, window, bucketNs, buckets), (row) => {
-      appender.appendVarchar(String(row.trade_id));
-      appender.appendVarchar(String(row.venue));
-      appender.appendVarchar(String(row.account));
-      appender.appendVarchar(String(row.symbol));
-      appender.appendUBigInt(big(row.bucket));
-      appender.appendUBigInt(big(row.h));
+    return this.#copyFromClickHouse('ch_rows', bucketRowsSql(database, window, bucketNs, buckets), ['trade_id', 'venue', 'account', 'symbol'], ['bucket', 'h']);
+  }
+
+  /** Streams a ClickHouse result into a scratch table whose columns are `text` (VARCHAR) then `numbers` (UBIGINT). */
+  async #copyFromClickHouse(table: string, query: string, text: readonly string[], numbers: readonly string[]): Promise<void> {
+    const appender = await this.#work.side.createAppender(table);
+    await streamClickHouseRows(this.#client, query, (row) => {
+      for (const column of text) appender.appendVarchar(String(row[column]));
+      for (const column of numbers) appender.appendUBigInt(big(row[column]));
       appender.endRow();
     });
     appender.closeSync();

@@ -51,10 +51,11 @@ export async function buildReconcileFixture(client: ClickHouseClient, database: 
   }
 }
 
-/** Writes the source's trades as Parquet and CSV files with an engine's own column names. */
-export async function exportRenamed(fixture: ReconcileFixture): Promise<{ parquet: string; csv: string; map: string }> {
+/** Writes the source's trades as Parquet and CSV files with an engine's own column names, and its trade ids one a line. */
+export async function exportRenamed(fixture: ReconcileFixture): Promise<{ parquet: string; csv: string; ids: string; map: string }> {
   const parquet = join(fixture.dir, 'engine.parquet');
   const csv = join(fixture.dir, 'engine.csv');
+  const ids = join(fixture.dir, 'ids.txt');
   const instance = await DuckDBInstance.create(':memory:');
   const c = await instance.connect();
   try {
@@ -63,9 +64,10 @@ export async function exportRenamed(fixture: ReconcileFixture): Promise<{ parque
       order_status, ts_ns AS exec_ts_ns, venue AS mic, account FROM src.trades`;
     await c.run(`COPY (${select}) TO '${parquet}' (FORMAT parquet)`);
     await c.run(`COPY (${select}) TO '${csv}' (FORMAT csv, HEADER true)`);
+    await c.run(`COPY (SELECT upper(trade_id) FROM src.trades) TO '${ids}' (FORMAT csv, HEADER false)`);
   } finally {
     c.closeSync();
     instance.closeSync();
   }
-  return { parquet, csv, map: 'trade_id=fill_id,price=px,ts_ns=exec_ts_ns,venue=mic' };
+  return { parquet, csv, ids, map: 'trade_id=fill_id,price=px,ts_ns=exec_ts_ns,venue=mic' };
 }

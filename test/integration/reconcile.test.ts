@@ -87,6 +87,21 @@ test('Parquet and CSV sources with a column mapping give the same report', async
   }
 });
 
+test('an id list gives the missing and the extra trades (no fields: no hash, no repair)', async () => {
+  const files = await exportRenamed(fx);
+  const run = await reconcile('--ids', files.ids);
+  assert.equal(run.code, 3, run.stderr);
+  const r = run.summary.result;
+  assert.deepEqual([r.missing, r.extra, r.different, r.source, r.clickhouse], [3, 2, 0, COUNT, COUNT - 1]);
+  assert.deepEqual([...r.ids.missing ?? []].sort(), [...fx.missing].sort());
+  assert.deepEqual([...r.ids.extra ?? []].sort(), [...fx.extra].sort());
+  const unplaced = run.buckets.find((b) => b.bucketStartNs === null);
+  assert.deepEqual([unplaced?.source, unplaced?.missing], [3, 3]);
+  const refused = await runCli(['reconcile', '--ids', files.ids, '--from', fx.fromNs.toString(), '--to', fx.toNs.toString(), '--repair'], env);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr.trim(), /^trade-sync: RECONCILE_SOURCE_INVALID: an id list holds no trades to re-publish/);
+});
+
 test('bad input: one clear line each, a non-zero exit, nothing re-published', async () => {
   const cases: [string[], RegExp][] = [
     [['--source', `${fx.dir}/nope.duckdb`], /^trade-sync: RECONCILE_SOURCE_NOT_FOUND: source file not found: .*nope\.duckdb$/],

@@ -89,7 +89,7 @@ export function registerReconcileCommand(program: Command, context: () => CliCon
       const source = sourceSpec(o);
       if (o.dryRun && !o.repair) throw new ConfigError('--dry-run goes with --repair');
       if (o.repair && source.format === 'ids') throw new ReconcileError('RECONCILE_SOURCE_INVALID', 'an id list holds no trades to re-publish: --repair needs a DuckDB, Parquet or CSV source');
-      const client = createClickHouseClient(config, 'admin');
+      const client = createClickHouseClient({ ...config, clickhouse: { ...config.clickhouse, timeoutMs: config.reconcile.queryTimeoutMs } }, 'admin');
       try {
         if (o.every !== undefined) {
           if (o.from !== undefined || o.to !== undefined) throw new ConfigError('--every reconciles the last closed window itself: leave out --from and --to');
