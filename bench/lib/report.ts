@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly naiveConcurrency: number;
   /** Longest wait for one drain (or the latency tail), seconds: past it the scenario FAILs. */
   readonly maxWaitS: number;
+  /** Trades of the reconcile scenario's day. */
+  readonly reconcileTrades: number;
   /** ClickHouse poll interval of the latency scenario, ms. */
   readonly pollMs: number;
   /** TRADE_SYNC_* overrides for every scenario (queues, workers), from `--set KEY=VALUE`. */

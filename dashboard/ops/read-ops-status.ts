@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditLog } from '../../src/audit/audit-log.js';
 import type { Config } from '../../src/config/index.js';
 import { REDRIVE_CONCURRENCY } from '../../src/dlq/redrive-worker.js';
+import { lastReconcileKey, readLastReconcile, type LastReconcile } from '../../src/reconcile/last-reconcile-store.js';
 import { DesiredState } from '../../src/supervisor/desired-state.js';
 import { queueRoles } from '../../src/supervisor/queue-roles.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../src/supervisor/supervisor-status.js';
@@ -58,6 +59,8 @@ export interface OpsStatus {
   readonly history: readonly OpsSample[];
   /** The newest operator actions (audit trail). */
   readonly audit: readonly AuditEntry[];
+  /** The last scheduled reconcile (`trade-sync reconcile --every`), or null before the first one. */
+  readonly reconcile: LastReconcile | null;
 }
 
 export interface OpsDeps {
@@ -85,7 +88,7 @@ function servesQueue(w: WorkerReport, role: string): boolean {
 export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
   const { config, redis } = deps;
   const { prefix } = config.redis;
-  const [workers, supervisors, desired, ping, tradeCounts, dlqCounts, audit] = await Promise.all([
+  const [workers, supervisors, desired, ping, tradeCounts, dlqCounts, audit, reconcile] = await Promise.all([
     readWorkerHeartbeats(redis, prefix, config.queues.trades),
     readSupervisorStatuses(redis, prefix, config.queues.trades),
     new DesiredState(redis, prefix, config.queues.trades).get(),
@@ -93,6 +96,7 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
     deps.trades.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
     deps.dlq.getJobCounts('waiting', 'active', 'failed', 'completed'),
     deps.audit.recent(30).catch(() => []),
+    readLastReconcile(redis, lastReconcileKey(prefix, config.queues.trades)),
   ]);
   const now = Date.now();
   const generations = new Map<string, number>();
@@ -141,5 +145,6 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
     supervisors: supervisors.map((s) => ({ host: s.host, pid: s.pid, generation: s.generation, rolling: s.rolling })),
     history,
     audit,
+    reconcile: reconcile ?? null,
   };
 }

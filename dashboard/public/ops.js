@@ -21,6 +21,14 @@
     return el('div', { class: 'tile', 'data-tile': label }, el('div', { class: 'label' }, label), el('div', { class: `value ${cls || ''}` }, value));
   }
 
+  // The last scheduled reconcile (trade-sync reconcile --every): its window and what differed.
+  function reconcileTile(r) {
+    if (!r) return tile('Reconcile', 'not run yet', '');
+    const when = `${r.windowFrom.slice(11, 16)}–${r.windowTo.slice(11, 16)} UTC`;
+    const text = !r.ok ? `failed: ${r.error}` : r.match ? `match · ${when}` : `${fmt(r.missing)} missing, ${fmt(r.extra)} extra, ${fmt(r.different)} different · ${when}`;
+    return tile('Reconcile', text, !r.ok ? 'warn' : r.missing > 0 || r.different > 0 ? 'bad' : r.match ? 'ok' : 'warn');
+  }
+
   function plot(svg, points, pick, unit) {
     const W = 600, H = 160, L = 44, B = 18, T = 8;
     svg.replaceChildren();
@@ -114,6 +122,7 @@
         tile('Dead letters', fmt(h.dlqDepth), h.dlqDepth ? 'warn' : 'ok'),
         tile('Throughput', h.throughput === null ? 'no data' : `${fmt(h.throughput)} /s`, h.throughput === null ? 'muted' : ''),
         tile('Lag', h.lagMs === null ? 'no data' : `${(h.lagMs / 1000).toFixed(1)} s`, h.lagMs === null ? 'muted' : h.lagMs > 60000 ? 'bad' : ''),
+        reconcileTile(s.reconcile),
       );
       $('updated').textContent = `updated ${new Date(s.at).toLocaleTimeString()} · ${s.supervisors.length} supervisor(s)`;
       plot($('plot-throughput'), s.history, (p) => p.throughput, '');

@@ -5,6 +5,7 @@ import { Releasers } from '../lifecycle/releasers.js';
 import type { Logger } from '../logger.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 import { SupervisorMetrics } from '../metrics/supervisor-metrics.js';
+import { lastReconcileKey, readLastReconcile } from '../reconcile/last-reconcile-store.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 
 export interface RunningSupervisor {
@@ -31,7 +32,8 @@ export async function startSupervisorProcess(config: Config, log: Logger, option
     releasers.add('supervisor', supervisor, (s) => s.stop());
     let metricsUrl: string | undefined;
     if (config.metrics.port !== 0) {
-      const metrics = new SupervisorMetrics({ supervisor, trades, dlq });
+      const reconcileKey = lastReconcileKey(config.redis.prefix, config.queues.trades);
+      const metrics = new SupervisorMetrics({ supervisor, trades, dlq, lastReconcile: () => readLastReconcile(redis, reconcileKey) });
       const server = await startMetricsServer(() => metrics.render(), config.metrics.host, config.metrics.port, log.child({ component: 'metrics' }));
       releasers.add('metrics-server', server, (s) => s.close());
       metricsUrl = server.url;

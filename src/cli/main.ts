@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   scale: async () => (await import('./commands/scale-command.js')).registerScaleCommand,
   restart: async () => (await import('./commands/restart-command.js')).registerRestartCommand,
   dashboard: async () => (await import('./commands/dashboard-command.js')).registerDashboardCommand,
+  reconcile: async () => (await import('./commands/reconcile-command.js')).registerReconcileCommand,
 };
 
 const invoked = process.argv[2];

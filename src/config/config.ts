@@ -109,4 +109,19 @@ export interface Config {
   readonly metrics: { readonly host: string; readonly port: number };
   /** `trade-sync ingest`: HTTPS entry point (TRADE_SYNC_INGEST_*). */
   readonly ingest: IngestConfig;
+  /** `trade-sync reconcile`: source of truth against ClickHouse (TRADE_SYNC_RECONCILE_*). */
+  readonly reconcile: {
+    /** Width of a time bucket of the report, in seconds. */
+    readonly bucketSeconds: number;
+    /** DuckDB memory limit of a reconcile run; DuckDB spills to a temp dir past it. */
+    readonly memoryMb: number;
+    /** Timeout of one ClickHouse query of a reconcile run (an aggregate over a day with FINAL takes a while). */
+    readonly queryTimeoutMs: number;
+    /** Mismatching buckets fetched from ClickHouse per drill-down query. */
+    readonly drillBuckets: number;
+    /** Trade ids listed per kind (missing, extra, different) in the report; the counts are always complete. */
+    readonly maxIds: number;
+    /** Trades per signed pack when `--repair` re-publishes. */
+    readonly packSize: number;
+  };
 }

@@ -94,6 +94,13 @@ export const envSchema = z.object({
   TRADE_SYNC_INGEST_REPLAY_WINDOW_MS: int(100, 5_000),
   TRADE_SYNC_INGEST_RATE_PER_KID: int(1, 50_000),
   TRADE_SYNC_INGEST_BURST_PER_KID: int(1, 100_000),
+  // --- reconciliation (src/reconcile/) ---
+  TRADE_SYNC_RECONCILE_BUCKET_SECONDS: int(1, 3_600),
+  TRADE_SYNC_RECONCILE_MEMORY_MB: int(16, 96),
+  TRADE_SYNC_RECONCILE_TIMEOUT_MS: int(1_000, 600_000),
+  TRADE_SYNC_RECONCILE_DRILL_BUCKETS: int(1, 500),
+  TRADE_SYNC_RECONCILE_MAX_IDS: int(0, 100),
+  TRADE_SYNC_RECONCILE_PACK_SIZE: z.coerce.number().int().min(1).max(MAX_PACK_TRADES).default(100),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -156,6 +156,14 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     },
     metrics: { host: env.TRADE_SYNC_METRICS_HOST, port: env.TRADE_SYNC_METRICS_PORT },
     ingest: readIngestConfig(env),
+    reconcile: {
+      bucketSeconds: env.TRADE_SYNC_RECONCILE_BUCKET_SECONDS,
+      memoryMb: env.TRADE_SYNC_RECONCILE_MEMORY_MB,
+      queryTimeoutMs: env.TRADE_SYNC_RECONCILE_TIMEOUT_MS,
+      drillBuckets: env.TRADE_SYNC_RECONCILE_DRILL_BUCKETS,
+      maxIds: env.TRADE_SYNC_RECONCILE_MAX_IDS,
+      packSize: env.TRADE_SYNC_RECONCILE_PACK_SIZE,
+    },
   });
 }
 

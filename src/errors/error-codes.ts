@@ -32,6 +32,11 @@ export const ERROR_CODES = {
   INGEST_CLIENT_NOT_ALLOWED: 'The client certificate (mutual TLS) may not sign with that key id, or maps to no key id at all.',
   INGEST_SHUTTING_DOWN: 'The ingest server is stopping and takes no new requests; retry (retriable).',
   INGEST_INTERNAL_ERROR: 'An unexpected ingest server error; nothing from the request was enqueued (retriable).',
+  // --- reconciliation (src/reconcile/) ---
+  RECONCILE_SOURCE_NOT_FOUND: 'The reconcile source file (DuckDB, Parquet, CSV or id list) does not exist.',
+  RECONCILE_SOURCE_INVALID: 'The reconcile source cannot be read: not a DuckDB/Parquet/CSV file, no such table, or a required column is missing.',
+  RECONCILE_COLUMN_UNKNOWN: 'The column mapping names a field trade-sync does not compare, or a column the source does not have.',
+  RECONCILE_WINDOW_INVALID: 'The reconcile window is malformed: --from/--to not an ISO-8601 UTC time or nanoseconds, or --from not before --to.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

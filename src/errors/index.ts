@@ -12,3 +12,4 @@ export { RedisUnavailableError } from './redis-unavailable-error.js';
 export { SpillError } from './spill-error.js';
 export { SupervisorError } from './supervisor-error.js';
 export { IngestError, type IngestErrorCode } from './ingest-error.js';
+export { ReconcileError, type ReconcileErrorCode } from './reconcile-error.js';

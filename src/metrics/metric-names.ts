@@ -20,6 +20,12 @@ export const METRIC = {
   processesRunning: 'trade_sync_supervisor_processes_running',
   processRestarts: 'trade_sync_supervisor_restarts_total',
   crashLoop: 'trade_sync_supervisor_crash_loop',
+  reconcileMissing: 'trade_sync_reconcile_missing',
+  reconcileDifferent: 'trade_sync_reconcile_different',
+  reconcileExtra: 'trade_sync_reconcile_extra',
+  reconcileLastRun: 'trade_sync_reconcile_last_run_timestamp_seconds',
+  reconcileWindowEnd: 'trade_sync_reconcile_window_end_timestamp_seconds',
+  reconcileOk: 'trade_sync_reconcile_last_run_ok',
 } as const;
 
 /** `trade_sync_circuit_state`: the worst state of any process (max over processes). */

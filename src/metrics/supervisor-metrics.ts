@@ -2,7 +2,9 @@ import type { Queue } from 'bullmq';
 import { AggregatorRegistry, Counter, Gauge, Registry, type PrometheusContentType } from 'prom-client';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { MetricsJson } from '../supervisor/ipc-messages.js';
+import type { LastReconcile } from '../reconcile/last-reconcile-store.js';
 import { METRIC } from './metric-names.js';
+import { registerReconcileMetrics } from './reconcile-metrics.js';
 
 export interface SupervisorMetricsDeps {
   readonly supervisor: Supervisor;
@@ -10,6 +12,8 @@ export interface SupervisorMetricsDeps {
   readonly dlq: Queue;
   /** How long one worker process may take to answer. @defaultValue 2000 */
   readonly collectTimeoutMs?: number;
+  /** The last scheduled reconcile (from Redis); its gauges are exported when given. */
+  readonly lastReconcile?: () => Promise<LastReconcile | undefined>;
 }
 
 /** Sum of a counter's samples in aggregated prom-client JSON, optionally of one label value. */
@@ -73,6 +77,7 @@ export class SupervisorMetrics {
       help: 'Share of finished trades that became durable (inserted, spilled or duplicate) rather than dead-lettered, since the processes started; alerts use the rate of trade_sync_trades_out_total',
       registers,
     });
+    if (deps.lastReconcile !== undefined) registerReconcileMetrics(registers, deps.lastReconcile);
   }
 
   #updateRestarts(): void {
