@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { PresenceRegistry } from '../lifecycle/presence-registry.js';
 import { supervisorKeys } from './desired-state.js';
 import type { ProcessExit, ProcessInfo } from './managed-process.js';
 
@@ -28,28 +29,20 @@ export interface SupervisorStatus {
   readonly queues: Readonly<Record<string, QueueProcesses>>;
 }
 
-const TTL_SECONDS = 10;
-
-/** The set indexing every status key, so readers need no SCAN over the keyspace. */
-const indexOf = (prefix: string, tradesQueue: string) => `${supervisorKeys(prefix, tradesQueue).hostPrefix}index`;
+/** Where the supervisors of a trades queue report their status (one per host and pid). */
+function statuses(redis: Redis, prefix: string, tradesQueue: string): PresenceRegistry<SupervisorStatus> {
+  const { hostPrefix } = supervisorKeys(prefix, tradesQueue);
+  return new PresenceRegistry(redis, { index: `${hostPrefix}index`, memberPrefix: hostPrefix });
+}
 
 export async function writeSupervisorStatus(redis: Redis, prefix: string, tradesQueue: string, status: SupervisorStatus): Promise<void> {
-  const key = `${supervisorKeys(prefix, tradesQueue).hostPrefix}${status.host}:${status.pid}`;
-  await redis.multi().set(key, JSON.stringify(status), 'EX', TTL_SECONDS).sadd(indexOf(prefix, tradesQueue), key).exec();
+  await statuses(redis, prefix, tradesQueue).publish(`${status.host}:${status.pid}`, status);
 }
 
 export async function deleteSupervisorStatus(redis: Redis, prefix: string, tradesQueue: string, host: string, pid: number): Promise<void> {
-  const key = `${supervisorKeys(prefix, tradesQueue).hostPrefix}${host}:${pid}`;
-  await redis.multi().del(key).srem(indexOf(prefix, tradesQueue), key).exec();
+  await statuses(redis, prefix, tradesQueue).remove(`${host}:${pid}`);
 }
 
-/** Every live supervisor of the pipeline, as last reported. */
-export async function readSupervisorStatuses(redis: Redis, prefix: string, tradesQueue: string): Promise<SupervisorStatus[]> {
-  const index = indexOf(prefix, tradesQueue);
-  const keys = await redis.smembers(index);
-  if (keys.length === 0) return [];
-  const values = await redis.mget(...keys);
-  const expired = keys.filter((_, i) => values[i] === null);
-  if (expired.length > 0) await redis.srem(index, ...expired);
-  return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as SupervisorStatus);
+export function readSupervisorStatuses(redis: Redis, prefix: string, tradesQueue: string): Promise<SupervisorStatus[]> {
+  return statuses(redis, prefix, tradesQueue).readAll();
 }

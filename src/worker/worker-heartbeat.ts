@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { PresenceRegistry } from '../lifecycle/presence-registry.js';
 import { processAlive } from '../lifecycle/process-alive.js';
 
 /** What a worker process publishes about itself every few seconds (read by `status` and the dashboard). */
@@ -32,45 +33,33 @@ const TTL_SECONDS = 10;
 /** Heartbeats come every 2 s; one missing more than two beats is stale. */
 export const STALE_AFTER_MS = 5_000;
 
-function keyPrefix(prefix: string, queue: string): string {
-  return `${prefix}:${queue}:workers:`;
-}
-
-/** A set of every heartbeat key, so readers need no SCAN over the whole keyspace. */
-function indexKey(prefix: string, queue: string): string {
-  return `${prefix}:${queue}:worker-index`;
+/** Where a queue's worker heartbeats live (a set index of them, so readers need no SCAN). */
+function heartbeats(redis: Redis, prefix: string, queue: string): PresenceRegistry<WorkerInfo & { beatAt: string }> {
+  return new PresenceRegistry(redis, { index: `${prefix}:${queue}:worker-index`, memberPrefix: `${prefix}:${queue}:workers:` }, TTL_SECONDS);
 }
 
 /** Writes this process's WorkerInfo to Redis (expiring) until stopped; stop deletes it. */
 export class WorkerHeartbeat {
-  readonly #redis: Redis;
-  readonly #key: string;
-  readonly #index: string;
+  readonly #registry: PresenceRegistry<WorkerInfo & { beatAt: string }>;
+  readonly #member = `${hostname()}:${process.pid}`;
   readonly #info: () => Omit<WorkerInfo, 'host' | 'pid'>;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(redis: Redis, prefix: string, queue: string, info: () => Omit<WorkerInfo, 'host' | 'pid'>, intervalMs = 2_000) {
-    this.#redis = redis;
-    this.#key = `${keyPrefix(prefix, queue)}${hostname()}:${process.pid}`;
-    this.#index = indexKey(prefix, queue);
+    this.#registry = heartbeats(redis, prefix, queue);
     this.#info = info;
     this.#timer = setInterval(() => void this.beat(), intervalMs);
     this.#timer.unref();
   }
 
   async beat(): Promise<void> {
-    await this.#redis
-      .multi()
-      .set(this.#key, JSON.stringify({ host: hostname(), pid: process.pid, ...this.#info(), beatAt: new Date().toISOString() }), 'EX', TTL_SECONDS)
-      .sadd(this.#index, this.#key)
-      .exec()
-      .catch(() => undefined);
+    await this.#registry.publish(this.#member, { host: hostname(), pid: process.pid, ...this.#info(), beatAt: new Date().toISOString() }).catch(() => undefined);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#redis.multi().del(this.#key).srem(this.#index, this.#key).exec().catch(() => undefined);
+    await this.#registry.remove(this.#member).catch(() => undefined);
   }
 }
 
@@ -80,22 +69,13 @@ export class WorkerHeartbeat {
  * longer runs is marked gone (readers leave gone ones out of totals).
  */
 export async function readWorkerHeartbeats(redis: Redis, prefix: string, queue: string, now = Date.now()): Promise<WorkerReport[]> {
-  const index = indexKey(prefix, queue);
-  const keys = await redis.smembers(index);
-  if (keys.length === 0) return [];
-  const values = await redis.mget(...keys);
-  const expired = keys.filter((_, i) => values[i] === null);
-  if (expired.length > 0) await redis.srem(index, ...expired).catch(() => undefined);
   const here = hostname();
-  return values
-    .filter((v): v is string => v !== null)
-    .map((v) => {
-      const info = JSON.parse(v) as WorkerInfo & { beatAt?: string };
-      const beatAt = info.beatAt ?? info.startedAt;
-      const ageMs = Math.max(0, now - Date.parse(beatAt));
-      const gone = info.host === here && !processAlive(info.pid);
-      return { ...info, beatAt, ageMs, stale: gone || ageMs > STALE_AFTER_MS, gone };
-    });
+  return (await heartbeats(redis, prefix, queue).readAll()).map((info) => {
+    const beatAt = info.beatAt ?? info.startedAt; // heartbeats of older releases carry no beatAt
+    const ageMs = Math.max(0, now - Date.parse(beatAt));
+    const gone = info.host === here && !processAlive(info.pid);
+    return { ...info, beatAt, ageMs, stale: gone || ageMs > STALE_AFTER_MS, gone };
+  });
 }
 
 /**
