@@ -8,7 +8,7 @@ import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/logger.js';
 import { DesiredState } from '../src/supervisor/desired-state.js';
 import { queueRoles } from '../src/supervisor/queue-roles.js';
-import { readWorkerHeartbeats } from '../src/worker/worker-heartbeat.js';
+import { readWorkerHeartbeats } from '../src/lifecycle/worker-heartbeat.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import { RedisSessionStore, type Session } from './auth/session-store.js';
 import { RoleBoards } from './board/role-boards.js';

@@ -1,4 +1,4 @@
 /** Process entry: the dead-letter redrive worker. `node --import tsx workers/redrive-worker.ts` */
-import { runProcessEntry } from '../src/app/run-process-entry.js';
+import { runProcessEntry } from '../src/wiring/run-process-entry.js';
 
 await runProcessEntry('redrive');

@@ -1,4 +1,4 @@
 /** Process entry: a sink worker (trades → ClickHouse, spill and replay). `node --import tsx workers/sink-worker.ts` */
-import { runProcessEntry } from '../src/app/run-process-entry.js';
+import { runProcessEntry } from '../src/wiring/run-process-entry.js';
 
 await runProcessEntry('sink');

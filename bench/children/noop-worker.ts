@@ -13,7 +13,7 @@ const log = createLogger(config.logLevel);
 const connection = createRedisConnection(config, 'worker');
 let processed = 0;
 
-// Same options as SinkWorker (src/worker/sink-worker.ts), so only the processor differs.
+// Same options as TradesConsumer (src/consumer/trades-consumer.ts), so only the processor differs.
 const worker = new Worker<TradeJobData>(
   config.queues.trades,
   async () => {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { procStatusBytes } from './proc-status.js';
-import { WORKER_NODE_ARGS } from '../../src/app/worker-node-args.js';
+import { WORKER_NODE_ARGS } from '../../src/supervisor/worker-node-args.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../bin/trade-sync.js', import.meta.url));

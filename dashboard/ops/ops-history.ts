@@ -1,4 +1,4 @@
-import type { WorkerInfo } from '../../src/worker/worker-heartbeat.js';
+import type { WorkerInfo } from '../../src/lifecycle/worker-heartbeat.js';
 
 /** One point of the ops page's plots. */
 export interface OpsSample {

@@ -3,12 +3,12 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AuditEntry, AuditLog } from '../../src/audit/audit-log.js';
 import type { Config } from '../../src/config/index.js';
-import { REDRIVE_CONCURRENCY } from '../../src/dlq/redrive-worker.js';
+import { REDRIVE_CONCURRENCY } from '../../src/dlq/redrive-consumer.js';
 import { lastReconcileKey, readLastReconcile, type LastReconcile } from '../../src/reconcile/last-reconcile-store.js';
 import { DesiredState } from '../../src/supervisor/desired-state.js';
 import { queueRoles } from '../../src/supervisor/queue-roles.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../src/supervisor/supervisor-status.js';
-import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../../src/worker/worker-heartbeat.js';
+import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../../src/lifecycle/worker-heartbeat.js';
 import type { OpsHistory, OpsSample } from './ops-history.js';
 
 /** One worker process as the ops page lists it. */

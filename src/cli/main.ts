@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { createCliContext, type CliContext } from './cli-context.js';
-import { formatCliError } from './format-cli-error.js';
+import { formatCliError } from '../errors/format-cli-error.js';
 
 let context: CliContext | undefined;
 /** The config is parsed once, when the first command needs it (so `--help` works without one). */

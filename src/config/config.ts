@@ -1,6 +1,6 @@
 import type { DashboardUser } from './dashboard-users.js';
 import type { IngestConfig } from './ingest-config.js';
-import type { Keyring } from './keyring.js';
+import type { Keyring } from '../trade/keyring.js';
 import type { TlsMaterial } from './tls-material.js';
 
 /** The parsed, frozen configuration. Built once by `loadConfig` at the edge of each process. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors/index.js';
 import type { Config } from './config.js';
 import { envSchema, type Env } from './env-schema.js';
-import { Keyring } from './keyring.js';
+import { Keyring } from '../trade/keyring.js';
 import { clickhouseTlsField, readIngestConfig, redisTlsField } from './read-ingest-config.js';
 import { parseDashboardUsers, type DashboardUser } from './dashboard-users.js';
 import { parseSupervisorProcesses } from './supervisor-processes.js';

@@ -1,30 +1,10 @@
-import type { Keyring } from '../config/keyring.js';
-import { TradeSyncError, type ErrorCode } from '../errors/index.js';
+import type { Keyring } from '../trade/keyring.js';
+import { TradeSyncError } from '../errors/index.js';
+import type { DecodedJob, EarlyReject } from '../sinks/decoded-job.js';
 import type { RowSource, TradeRow } from '../sinks/trade-row.js';
 import { parseTrade } from '../trade/parse-trade.js';
 import { readSignedPayload, type SignedPayload } from '../trade/read-signed-payload.js';
 import { isTradeId, tradeIdInPayload } from '../trade/trade-id.js';
-
-/** An envelope, or one trade of a pack, that failed before reaching the sink, with why. */
-export interface EarlyReject {
-  readonly envelope: unknown;
-  /** Position of the envelope in its job, which names the dead letter when no trade id is readable. */
-  readonly index: number;
-  /** Position of the trade in the envelope's pack, when only that trade failed. */
-  readonly item?: number | undefined;
-  /** The trades a redrive selected (`data.items`) when the whole envelope failed: its dead letter keeps them. */
-  readonly selection?: readonly number[] | undefined;
-  readonly tradeId: string | null;
-  readonly code: ErrorCode;
-  readonly message: string;
-}
-
-export interface DecodedJob {
-  readonly jobId: string;
-  readonly rows: TradeRow[];
-  readonly rejects: EarlyReject[];
-  readonly bytes: number;
-}
 
 /** Best effort, for the dead letter's tradeId: the one trade's trade_id when it looks like one (a pack names no one trade). */
 function readableTradeId(envelope: unknown): string | null {

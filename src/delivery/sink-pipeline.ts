@@ -10,7 +10,7 @@ import { classifyInsertError } from '../sinks/clickhouse/classify-insert-error.j
 import { insertBatch, type InsertOptions, type RejectedRow, type UnavailableRows } from '../sinks/insert-batch.js';
 import { prepareBatch } from '../sinks/prepare-batch.js';
 import type { SpillStore } from '../spill/spill-store.js';
-import type { DecodedJob } from './decode-job.js';
+import type { DecodedJob } from '../sinks/decoded-job.js';
 
 export interface SinkPipelineOptions {
   /** The ClickHouse sink with its retry policy and the process's circuit breaker. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DeadItem, DeadLetter } from '../../queues/index.js';
 import type { ErrorCode } from '../errors/index.js';
 import type { RejectedRow } from '../sinks/insert-batch.js';
-import type { DecodedJob } from '../delivery/decode-job.js';
+import type { DecodedJob } from '../sinks/decoded-job.js';
 
 /** A dead letter and the key that names it within its source job (trade id and position). */
 export interface KeyedDeadLetter {

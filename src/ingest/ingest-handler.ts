@@ -1,5 +1,5 @@
 import type { IngestConfig } from '../config/ingest-config.js';
-import type { Keyring } from '../config/keyring.js';
+import type { Keyring } from '../trade/keyring.js';
 import { IngestError, SignatureError, TradeSyncError, TradeValidationError, type ErrorCode } from '../errors/index.js';
 import type { Logger } from '../logger.js';
 import { parseTrade } from '../trade/parse-trade.js';

@@ -13,8 +13,8 @@ export interface BatchOutcome {
   readonly deadLettered: number;
 }
 
-/** What the sink worker tells its metrics; the one hook `SinkWorker` calls per batch. */
-export interface SinkWorkerMetrics {
+/** What the sink worker tells its metrics; the one hook `TradesConsumer` calls per batch. */
+export interface TradesConsumerMetrics {
   batchWritten(outcome: BatchOutcome): void;
 }
 
@@ -31,7 +31,7 @@ function lagSeconds(tsNs: string, nowMs: number): number {
  * every child's registry over IPC and aggregates them (counters and histograms summed, the
  * circuit state and lag as the maximum), so `/metrics` shows the whole host.
  */
-export class WorkerMetrics implements SinkWorkerMetrics {
+export class WorkerMetrics implements TradesConsumerMetrics {
   readonly registry = new Registry();
   /** Largest end-to-end lag of the last written batch, in milliseconds (heartbeat and ops page). */
   lastLagMs = 0;

@@ -1,5 +1,5 @@
 import { packJobId } from '../../queues/pack-job-id.js';
-import type { Keyring } from '../config/keyring.js';
+import type { Keyring } from '../trade/keyring.js';
 import { MAX_PACK_TRADES, type SignedEnvelope } from '../trade/signed-envelope.js';
 import { signPack, signTrade } from '../trade/signing.js';
 import type { Trade } from '../trade/trade-schema.js';

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { WorkerRole } from '../app/run-worker.js';
+import type { WorkerRole } from './worker-role.js';
 import { isMetricsMessage, isReadyMessage, type CollectMetricsMessage, type MetricsJson } from './ipc-messages.js';
-import { WORKER_NODE_ARGS } from '../app/worker-node-args.js';
+import { WORKER_NODE_ARGS } from './worker-node-args.js';
 
 /**
  * The CLI every worker process runs: `node bin/trade-sync.js worker --role …`. This module is

@@ -1,4 +1,4 @@
-import type { WorkerRole } from '../app/run-worker.js';
+import type { WorkerRole } from './worker-role.js';
 import type { Config } from '../config/index.js';
 
 /** Which worker role serves each queue the supervisor can scale: sink workers for trades, redrive for the DLQ. */

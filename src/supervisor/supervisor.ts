@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import type { WorkerRole } from '../app/run-worker.js';
+import type { WorkerRole } from './worker-role.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { CrashTracker } from './crash-tracker.js';

@@ -1,4 +1,4 @@
-import type { Keyring } from '../config/keyring.js';
+import type { Keyring } from './keyring.js';
 import { SignatureError } from '../errors/index.js';
 import { parseTrade } from './parse-trade.js';
 import { readSignedPayload } from './read-signed-payload.js';

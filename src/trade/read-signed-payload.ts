@@ -1,4 +1,4 @@
-import type { Keyring } from '../config/keyring.js';
+import type { Keyring } from './keyring.js';
 import { SignatureError } from '../errors/index.js';
 import { parseEnvelope } from './parse-envelope.js';
 import { MAX_PACK_TRADES, MAX_PAYLOAD_BYTES, type SignedEnvelope } from './signed-envelope.js';

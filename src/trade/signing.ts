@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Keyring } from '../config/keyring.js';
+import type { Keyring } from './keyring.js';
 import { SignatureError } from '../errors/index.js';
 import { MAX_PACK_TRADES, type SignedEnvelope } from './signed-envelope.js';
 import type { Trade } from './trade-schema.js';

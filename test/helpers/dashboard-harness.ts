@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import type { Express } from 'express';
 import request from 'supertest';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import { createClickHouseClient } from '../../src/sinks/clickhouse/create-clickhouse-client.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import { runWorker, type RunningWorker } from '../../src/wiring/run-worker.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';

@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
-import { ordersNamespace } from '../../src/app/create-order-tracker.js';
+import { ordersNamespace } from '../../src/wiring/create-order-tracker.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
 import type { Trade } from '../../src/trade/trade-schema.js';

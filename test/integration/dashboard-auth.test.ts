@@ -4,7 +4,7 @@ import request from 'supertest';
 import { JOB_NAMES } from '../../queues/index.js';
 import { RedisSessionStore } from '../../dashboard/auth/session-store.js';
 import { createLogger } from '../../src/logger.js';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import { runWorker, type RunningWorker } from '../../src/wiring/run-worker.js';
 import { dashboardHarness, OPERATOR, VIEWER } from '../helpers/dashboard-harness.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';

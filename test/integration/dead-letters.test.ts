@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Job } from 'bullmq';
 import type { DeadLetter } from '../../queues/index.js';
-import type { RunningWorker } from '../../src/app/run-worker.js';
+import type { RunningWorker } from '../../src/wiring/run-worker.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { TradeProducer } from '../../src/producer/trade-producer.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import type { IngestResponseBody } from '../../src/ingest/ingest-response.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import { TradeSyncError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/logger.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';

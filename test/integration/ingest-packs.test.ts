@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import { createLogger } from '../../src/logger.js';
 import type { SignedEnvelope } from '../../src/trade/signed-envelope.js';
 import { countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertRedisReachable } from '../../queues/index.js';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import { RedisUnavailableError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/logger.js';
 import { countTrades, migratedDatabase } from '../helpers/clickhouse-helpers.js';

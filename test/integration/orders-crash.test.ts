@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { createOrderStore } from '../../src/app/create-order-tracker.js';
+import { createOrderStore } from '../../src/wiring/create-order-tracker.js';
 import type { Config } from '../../src/config/index.js';
 import { seededRandom } from '../../src/demo/seeded-random.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createOrderStore, ordersNamespace } from '../../src/app/create-order-tracker.js';
+import { createOrderStore, ordersNamespace } from '../../src/wiring/create-order-tracker.js';
 import { createLogger } from '../../src/logger.js';
 import { ClickHouseOrderSink } from '../../src/orders/clickhouse-order-sink.js';
 import { OrderTracker } from '../../src/orders/order-tracker.js';

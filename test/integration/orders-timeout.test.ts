@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { RunningWorker } from '../../src/app/run-worker.js';
-import { createOrderStore } from '../../src/app/create-order-tracker.js';
+import type { RunningWorker } from '../../src/wiring/run-worker.js';
+import { createOrderStore } from '../../src/wiring/create-order-tracker.js';
 import type { Config } from '../../src/config/index.js';
 import { seededRandom } from '../../src/demo/seeded-random.js';
 import type { TradeProducer } from '../../src/producer/trade-producer.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readWorkerHeartbeats } from '../../src/worker/worker-heartbeat.js';
+import { readWorkerHeartbeats } from '../../src/lifecycle/worker-heartbeat.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
 import { outageFixture } from '../helpers/outage-fixture.js';
 import { tradeStream } from '../helpers/trade-stream.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { RunningWorker } from '../../src/app/run-worker.js';
+import type { RunningWorker } from '../../src/wiring/run-worker.js';
 import type { Config } from '../../src/config/index.js';
 import type { TradeProducer } from '../../src/producer/trade-producer.js';
 import { normalizeDecimal } from '../../src/trade/decimal.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import { QueueFullError, TradeValidationError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/logger.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';

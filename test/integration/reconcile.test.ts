@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import { runWorker, type RunningWorker } from '../../src/wiring/run-worker.js';
 import { createLogger } from '../../src/logger.js';
 import { migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
 import { buildReconcileFixture, exportRenamed, type ReconcileFixture } from '../helpers/reconcile-fixture.js';

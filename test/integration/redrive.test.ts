@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { runWorker, type RunningWorker } from '../../src/app/run-worker.js';
+import { runWorker, type RunningWorker } from '../../src/wiring/run-worker.js';
 import { DeadLetterAdmin } from '../../src/dlq/dead-letter-admin.js';
 import { DeadLetterNotFoundError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/logger.js';

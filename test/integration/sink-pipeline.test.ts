@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import { createDeadLetterQueue, createRedisConnection } from '../../queues/index.js';
-import type { DecodedJob } from '../../src/delivery/decode-job.js';
+import type { DecodedJob } from '../../src/sinks/decoded-job.js';
 import { SinkPipeline } from '../../src/delivery/sink-pipeline.js';
 import { DeadLetterPublisher } from '../../src/dlq/dead-letter-publisher.js';
 import { createLogger } from '../../src/logger.js';

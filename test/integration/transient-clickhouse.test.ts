@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { runWorker } from '../../src/app/run-worker.js';
+import { runWorker } from '../../src/wiring/run-worker.js';
 import type { Config } from '../../src/config/index.js';
 import { freePort } from '../../src/local/free-port.js';
 import { startLocalClickHouse, type LocalClickHouse } from '../../src/local/local-clickhouse.js';

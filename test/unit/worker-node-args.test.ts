@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { WORKER_NODE_ARGS } from '../../src/app/worker-node-args.js';
+import { WORKER_NODE_ARGS } from '../../src/supervisor/worker-node-args.js';
 
 // V8 flags are not part of Node's stable interface: a Node upgrade that drops one would make every
 // worker exit at start ("bad option"). This fails first.

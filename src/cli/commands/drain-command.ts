@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection } from '../../../queues/index.js';
-import { createWriterSink } from '../../app/create-writer-sink.js';
+import { createWriterSink } from '../../wiring/create-writer-sink.js';
 import { ClickHouseError } from '../../errors/index.js';
 import { withAttachedSpills } from '../../spill/attached-spills.js';
 import { SpillDirectory } from '../../spill/spill-directory.js';

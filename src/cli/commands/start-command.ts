@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startSupervisorProcess } from '../../app/start-supervisor-process.js';
+import { startSupervisorProcess } from '../../wiring/start-supervisor-process.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerStartCommand(program: Command, context: () => CliContext): void {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
-import { readStatus, type PipelineStatus } from '../../app/read-status.js';
-import { REDRIVE_CONCURRENCY } from '../../dlq/redrive-worker.js';
-import type { WorkerReport } from '../../worker/worker-heartbeat.js';
+import { readStatus, type PipelineStatus } from '../read-status.js';
+import { REDRIVE_CONCURRENCY } from '../../dlq/redrive-consumer.js';
+import type { WorkerReport } from '../../lifecycle/worker-heartbeat.js';
 import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse-client.js';
 import type { CliContext } from '../cli-context.js';
 

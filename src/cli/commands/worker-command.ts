@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { WorkerRole } from '../../app/run-worker.js';
-import { startWorkerProcess } from '../../app/start-worker-process.js';
+import type { WorkerRole } from '../../supervisor/worker-role.js';
+import { startWorkerProcess } from '../../wiring/start-worker-process.js';
 import type { CliContext } from '../cli-context.js';
 
 export function registerWorkerCommand(program: Command, context: () => CliContext): void {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { PresenceRegistry } from '../lifecycle/presence-registry.js';
-import { processAlive } from '../lifecycle/process-alive.js';
+import { PresenceRegistry } from './presence-registry.js';
+import { processAlive } from './process-alive.js';
 
 /** What a worker process publishes about itself every few seconds (read by `status` and the dashboard). */
 export interface WorkerInfo {

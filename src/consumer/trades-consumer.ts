@@ -3,12 +3,13 @@ import type { Redis } from 'ioredis';
 import type { TradeJobData } from '../../queues/index.js';
 import { Batcher } from '../batching/batcher.js';
 import type { Config } from '../config/index.js';
-import { decodeJob, type DecodedJob } from '../delivery/decode-job.js';
+import { decodeJob } from '../delivery/decode-job.js';
+import type { DecodedJob } from '../sinks/decoded-job.js';
 import type { SinkPipeline } from '../delivery/sink-pipeline.js';
 import type { Logger } from '../logger.js';
-import type { SinkWorkerMetrics } from '../metrics/worker-metrics.js';
+import type { TradesConsumerMetrics } from '../metrics/worker-metrics.js';
 
-export interface SinkWorkerDeps {
+export interface TradesConsumerDeps {
   readonly config: Config;
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking calls. */
   readonly connection: Redis;
@@ -16,7 +17,7 @@ export interface SinkWorkerDeps {
   readonly pipeline: SinkPipeline;
   readonly log: Logger;
   /** Told about every written batch (Prometheus counters, lag). */
-  readonly metrics?: SinkWorkerMetrics;
+  readonly metrics?: TradesConsumerMetrics;
   /** Name shown in Bull Board's workers list (`host:pid`). */
   readonly name?: string;
 }
@@ -36,7 +37,7 @@ export interface SinkStats {
  * validated) and waits in a Batcher; each batch goes through the SinkPipeline, and a job
  * completes only once each of its trades is durable: in ClickHouse, in the spill, or in the DLQ.
  */
-export class SinkWorker {
+export class TradesConsumer {
   readonly stats: SinkStats = { jobs: 0, inserted: 0, spilled: 0, duplicates: 0, deadLettered: 0, batches: 0 };
   readonly #worker: Worker<TradeJobData>;
   readonly #batcher: Batcher<DecodedJob>;
@@ -45,10 +46,10 @@ export class SinkWorker {
   #rowsPerJob = 1;
   readonly #log: Logger;
   readonly #queue: string;
-  readonly #metrics: SinkWorkerMetrics | undefined;
+  readonly #metrics: TradesConsumerMetrics | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(deps: SinkWorkerDeps) {
+  constructor(deps: TradesConsumerDeps) {
     const { config } = deps;
     const w = config.worker;
     this.#queue = config.queues.trades;

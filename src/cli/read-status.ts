@@ -3,9 +3,9 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config/index.js';
 import { SCHEMA_VERSION } from '../sinks/clickhouse/migrations.js';
 import { SPILL_SCHEMA_VERSION } from '../spill/spill-schema.js';
-import { createOrderStore } from './create-order-tracker.js';
+import { createOrderStore } from '../wiring/create-order-tracker.js';
 import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
-import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../worker/worker-heartbeat.js';
+import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../lifecycle/worker-heartbeat.js';
 import type { Redis } from 'ioredis';
 import { firstLine } from '../errors/first-line.js';
 

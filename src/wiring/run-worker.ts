@@ -3,7 +3,7 @@ import { requireKeys, type Config } from '../config/index.js';
 import { SinkPipeline } from '../delivery/sink-pipeline.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import { RedriveOutcomeRecorder } from '../dlq/redrive-outcome-recorder.js';
-import { RedriveWorker } from '../dlq/redrive-worker.js';
+import { RedriveConsumer } from '../dlq/redrive-consumer.js';
 import { ClickHouseError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
 import { hostname } from 'node:os';
@@ -14,17 +14,17 @@ import { circuitName } from '../sinks/insert-circuit.js';
 import { assertSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { replayTarget } from '../spill/replay-target.js';
 import { SpillReplayer } from '../spill/spill-replayer.js';
-import { SinkWorker } from '../worker/sink-worker.js';
-import { WorkerHeartbeat } from '../worker/worker-heartbeat.js';
+import { TradesConsumer } from '../consumer/trades-consumer.js';
+import { WorkerHeartbeat } from '../lifecycle/worker-heartbeat.js';
 import { buildSinkStack, type SinkStack } from './build-sink-stack.js';
 import { pingNode } from './create-writer-sink.js';
 import { createOrderTracker } from './create-order-tracker.js';
+import type { WorkerRole } from '../supervisor/worker-role.js';
 
-export type WorkerRole = 'sink' | 'redrive' | 'all';
 
 export interface RunningWorker {
-  readonly sink: SinkWorker | undefined;
-  readonly redrive: RedriveWorker | undefined;
+  readonly sink: TradesConsumer | undefined;
+  readonly redrive: RedriveConsumer | undefined;
   readonly stack: SinkStack | undefined;
   readonly replayer: SpillReplayer | undefined;
   readonly metrics: WorkerMetrics;
@@ -59,10 +59,10 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     const dlq = releasers.add('dlq', createDeadLetterQueue(config, connection), (q) => q.close());
     trades.on('error', (err) => log.error({ err, queue: config.queues.trades }, 'queue error'));
     dlq.on('error', (err) => log.error({ err, queue: config.queues.dlq }, 'queue error'));
-    let sink: SinkWorker | undefined;
+    let sink: TradesConsumer | undefined;
     let stack: SinkStack | undefined;
     let replayer: SpillReplayer | undefined;
-    let redrive: RedriveWorker | undefined;
+    let redrive: RedriveConsumer | undefined;
     const metrics = new WorkerMetrics(config.queues.trades);
     const name = `${hostname()}:${process.pid}`;
     if (role !== 'redrive') {
@@ -78,7 +78,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
         orders,
         queue: config.queues.trades,
       });
-      sink = releasers.add('sink-worker', new SinkWorker({ config, connection, pipeline, log, metrics, name }), (w) =>
+      sink = releasers.add('sink-worker', new TradesConsumer({ config, connection, pipeline, log, metrics, name }), (w) =>
         w.close(config.worker.shutdownTimeoutMs),
       );
       await sink.waitUntilReady();
@@ -97,7 +97,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       }
     }
     if (role !== 'sink') {
-      redrive = releasers.add('redrive-worker', new RedriveWorker({ config, connection, trades, log, name, onRedriven: () => metrics.redriven() }), (w) => w.close());
+      redrive = releasers.add('redrive-worker', new RedriveConsumer({ config, connection, trades, log, name, onRedriven: () => metrics.redriven() }), (w) => w.close());
       await redrive.waitUntilReady();
     }
     const startedAt = new Date().toISOString();

@@ -17,7 +17,7 @@ export const REDRIVE_CONCURRENCY = 50;
  * again and ClickHouse collapses any duplicate. A dead letter of some trades of a signed pack goes
  * back as the whole signed pack with `items` naming them, so only they are taken again.
  */
-export class RedriveWorker {
+export class RedriveConsumer {
   readonly #worker: Worker<DeadLetter>;
   readonly #log: Logger;
   #closing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/index.js';
-import { formatCliError } from '../cli/format-cli-error.js';
+import { formatCliError } from '../errors/format-cli-error.js';
 import { createLogger } from '../logger.js';
-import type { WorkerRole } from './run-worker.js';
+import type { WorkerRole } from '../supervisor/worker-role.js';
 import { startWorkerProcess } from './start-worker-process.js';
 
 /** Entry of the files in workers/: config from the environment, one-line error and exit 1 on failure. */

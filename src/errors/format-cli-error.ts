@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
-import { TradeSyncError } from '../errors/index.js';
-import { firstLine } from '../errors/first-line.js';
+import { TradeSyncError } from './index.js';
+import { firstLine } from './first-line.js';
 
 /** One line for a failed command: `trade-sync: CODE: message`. Never a stack trace. */
 export function formatCliError(err: unknown): string {

@@ -2,7 +2,8 @@ import { assertRedisReachable } from '../../queues/index.js';
 import type { Config } from '../config/index.js';
 import { onShutdownSignal } from '../lifecycle/on-shutdown-signal.js';
 import type { Logger } from '../logger.js';
-import { runWorker, type RunningWorker, type WorkerRole } from './run-worker.js';
+import type { WorkerRole } from '../supervisor/worker-role.js';
+import { runWorker, type RunningWorker } from './run-worker.js';
 import { attachSupervisorChannel } from './supervisor-channel.js';
 
 /** Time past TRADE_SYNC_SHUTDOWN_TIMEOUT_MS for closing queues, connections and the spill before a worker process exits anyway. */

@@ -4,9 +4,9 @@ import type { Config } from '../config/index.js';
 import { ClickHouseError, RedisUnavailableError } from '../errors/index.js';
 import { createClickHouseClient } from '../sinks/clickhouse/create-clickhouse-client.js';
 import { pingClickHouse } from '../sinks/clickhouse/ping-clickhouse.js';
-import { freePort } from '../local/free-port.js';
-import { startLocalClickHouse, type LocalClickHouse } from '../local/local-clickhouse.js';
-import { startLocalRedis, type LocalRedis } from '../local/local-redis.js';
+import { freePort } from './free-port.js';
+import { startLocalClickHouse, type LocalClickHouse } from './local-clickhouse.js';
+import { startLocalRedis, type LocalRedis } from './local-redis.js';
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
