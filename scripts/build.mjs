@@ -12,6 +12,7 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdio: 'inherit' });
 cpSync(`${root}dashboard/public`, `${root}dist/dashboard/public`, { recursive: true });
+cpSync(`${root}src/orders/lua`, `${root}dist/src/orders/lua`, { recursive: true }); // the orders' Lua scripts, read at run time
 const stamp = `${root}dist/.build-stamp`;
 writeFileSync(stamp, `${started.toISOString()}\n`);
 utimesSync(stamp, started, started);
