@@ -69,17 +69,25 @@ export class OrderCommitter {
     return this.#running;
   }
 
+  /**
+   * Runs the queue until it is empty, or until a step fails: what failed waits for the next
+   * kick (the next batch, the carry timer or the sweep) rather than being retried at once.
+   */
   async #drain(): Promise<void> {
-    const warn = (what: string) => (err: unknown) => this.#log.warn({ err: (err as Error).message.split('\n')[0] }, `${what} failed; retried later`);
-    while (this.#book.heldCount > 0 || this.#written.length > 0 || this.#toDrop.length > 0 || this.#due.size > 0) {
+    let failed = false;
+    const warn = (what: string) => (err: unknown) => {
+      failed = true;
+      this.#log.warn({ err: (err as Error).message.split('\n')[0] }, `${what} failed; retried later`);
+    };
+    while (!failed && (this.#book.heldCount > 0 || this.#written.length > 0 || this.#toDrop.length > 0 || this.#due.size > 0)) {
       await this.#commitHeld(this.#book.claimHeld()).catch(warn('order commit'));
       const due = this.#due;
       this.#due = new Map();
-      if (due.size > 0) await this.commitStaged(due, false).catch(warn('order commit'));
+      if (due.size > 0) await this.commitStaged(due, false).catch(warn('order commit')); // still due in Redis: the sweep retries
       const written = this.#written.splice(0);
-      if (written.length > 0) await this.#store.forgetStaged(written).catch(warn('forgetting written orders'));
+      if (written.length > 0) await this.#store.forgetStaged(written).catch((err: unknown) => (this.#written.push(...written), warn('forgetting written orders')(err)));
       const drop = this.#toDrop.splice(0);
-      if (drop.length > 0) await this.#store.dropRecords(drop).catch(warn('dropping batch records'));
+      if (drop.length > 0) await this.#store.dropRecords(drop).catch((err: unknown) => (this.#toDrop.push(...drop), warn('dropping batch records')(err)));
     }
   }
 
@@ -144,6 +152,9 @@ export class OrderCommitter {
       fills.set(member, l.fills);
       fields.set(member, l.fields);
     }
+    // An entry without fills (an older release forgot the order, or its hash expired) is dropped unless fills came since.
+    const empty = members.filter((m) => !loaded.has(m)).map((member) => ({ member, fields: 0 }));
+    if (empty.length > 0) await this.#store.park(empty);
     await this.commitStaged(fills, timedOut, fields);
   }
 }

@@ -97,11 +97,11 @@ export class OrderStore {
     return out;
   }
 
-  /** Due orders found incomplete (a fill is missing) are parked unless a fill was staged since they were loaded. */
+  /** Due orders found incomplete (a fill is missing) are parked, and entries without fills dropped, unless a fill was staged since they were loaded. */
   async park(orders: readonly { member: string; fields: number }[]): Promise<void> {
     for (let i = 0; i < orders.length; i += KEYS_PER_CALL) {
       const chunk = orders.slice(i, i + KEYS_PER_CALL);
-      await this.#redis.tsOrdersPark(1 + chunk.length, this.key('ended'), ...chunk.map((o) => this.#fills(o.member)), ...chunk.flatMap((o) => [o.member, o.fields]));
+      await this.#redis.tsOrdersPark(2 + chunk.length, this.key('ended'), this.key('pending'), ...chunk.map((o) => this.#fills(o.member)), ...chunk.flatMap((o) => [o.member, o.fields]));
     }
   }
 

@@ -182,3 +182,27 @@ test('2,500 orders with 64-character ids time out in one sweep: ClickHouse is as
   const [[n] = ['0']] = await queryText(f.db.client, `SELECT count() FROM ${f.config.clickhouse.database}.orders FINAL WHERE account = '${'A'.repeat(64)}' AND status = 'incomplete'`);
   assert.equal(Number(n), 2_500);
 });
+
+test('when ClickHouse and Redis both refuse, the committer gives up until its next kick instead of retrying in a loop', async () => {
+  const s = store();
+  let stagings = 0;
+  s.stage = async () => {
+    stagings += 1;
+    throw new Error('injected: Redis refused');
+  };
+  const t = tracker({ store: s, sink: failingSink(), inBatchMinRows: 2_000 });
+  await t.afterBatch([fill('LOOP-1', '1', '1', 'partial'), fill('LOOP-1', '2', '3', 'filled')]); // held: written just after
+  await Promise.race([t.settle(), new Promise((_, reject) => setTimeout(() => reject(new Error('the committer is still retrying')), 2_000))]);
+  assert.equal(stagings, 1, 'one attempt per kick');
+  assert.deepEqual(t.book, { carried: 0, held: 1, fills: 2 }, 'the order stays held, its fills in its batch record');
+  assert.equal((await recordsOf('LOOP-1')).length, 1);
+});
+
+test("a due entry whose order has no fills left (an older release forgot the order, or its hash expired) is dropped by the sweep, not retried forever", async () => {
+  const now = Date.now();
+  await f.redis.zadd(key('ended'), now - 120_000, member('GHOST-1'));
+  await f.redis.zadd(key('pending'), now - 120_000, member('GHOST-1'));
+  await tracker().sweep(now);
+  assert.equal(await f.redis.zscore(key('ended'), member('GHOST-1')), null);
+  assert.equal(await f.redis.zscore(key('pending'), member('GHOST-1')), null);
+});
