@@ -33,8 +33,8 @@ export class OrderCommitter {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly counts: CommitCounts = { fromMemory: 0, fromRedis: 0, incomplete: 0 };
-  /** Orders written straight from a batch: whatever an earlier delivery of theirs staged is forgotten. */
-  #written: string[] = [];
+  /** Orders written from memory: whatever an earlier delivery of theirs staged is forgotten (their member built only then). */
+  #written: { readonly member: string }[] = [];
   #toDrop: string[] = [];
   #due = new Map<string, OrderFill[]>();
   #running: Promise<void> | undefined;
@@ -48,9 +48,9 @@ export class OrderCommitter {
   }
 
   /** Orders just written from a batch, and the records their writing freed. */
-  written(members: readonly string[], freedRecords: readonly string[]): void {
-    this.counts.fromMemory += members.length;
-    for (const m of members) this.#written.push(m);
+  written(orders: readonly { readonly member: string }[], freedRecords: readonly string[]): void {
+    this.counts.fromMemory += orders.length;
+    for (const o of orders) this.#written.push(o);
     this.dropRecords(freedRecords);
   }
 
@@ -96,7 +96,7 @@ export class OrderCommitter {
     if (held.length === 0) return;
     try {
       await this.#sink.insert(held.map((e) => e.row as OrderRow));
-      this.written(held.map((e) => e.order.member), this.#book.release(held));
+      this.written(held.map((e) => e.order), this.#book.release(held));
       return;
     } catch (err) {
       this.#log.warn({ orders: held.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; staging the orders for the sweep');

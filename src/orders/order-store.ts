@@ -118,10 +118,11 @@ export class OrderStore {
    * their fills). Most orders written from memory never were, so both sets are usually empty:
    * then one call tells so, and no order is asked about.
    */
-  async forgetStaged(members: readonly string[]): Promise<void> {
-    if (members.length === 0) return;
+  async forgetStaged(orders: readonly { readonly member: string }[]): Promise<void> {
+    if (orders.length === 0) return;
     const { pending, incomplete } = await this.counts();
     if (pending + incomplete === 0) return;
+    const members = orders.map((o) => o.member); // only now: usually nothing is staged at all
     const staged: string[] = [];
     for (let i = 0; i < members.length; i += ARGS_PER_CALL) {
       const chunk = members.slice(i, i + ARGS_PER_CALL);

@@ -97,8 +97,12 @@ export class OrderTracker {
       inline && complete.length > 0 ? this.#sink.insert(complete.map((c) => c.row)) : Promise.resolve(),
     ]);
     if (inline && insert.status === 'fulfilled') {
-      const written = complete.map(({ group }) => this.#book.take(group.order.member, group.before)).filter((e): e is BookEntry => e !== undefined);
-      this.#committer.written(complete.map((c) => c.group.order.member), this.#book.release(written));
+      const carried: BookEntry[] = [];
+      for (const { group } of complete) {
+        const entry = group.before > 0 ? this.#book.take(group.order.member, group.before) : undefined; // new in this batch: never in the book
+        if (entry !== undefined) carried.push(entry);
+      }
+      this.#committer.written(complete.map((c) => c.group.order), this.#book.release(carried));
     }
     if (record.status === 'rejected') {
       for (const group of recorded) this.#book.rollback(group);
