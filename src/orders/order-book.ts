@@ -123,8 +123,7 @@ export class OrderBook {
   }
 
   /** A batch that failed leaves its orders as they were before it: its fills come again with its jobs' retry. */
-  rollback({ order, before }: BatchOrder): void {
-    const entry = this.#entry(order.member);
+  rollback({ order, before }: BatchOrder, entry = this.#entry(order.member)): void {
     if (entry === undefined || entry.order !== order || order.fills.length === before) return;
     const restored = new OrderAccumulator(order.account, order.orderId, order.member);
     for (let i = 0; i < before; i++) restored.push(order.fills[i] as (typeof order.fills)[number]);

@@ -8,7 +8,7 @@ import type { OrderRow } from './order-row.js';
 import type { OrderStore } from './order-store.js';
 import { OrderSweeper } from './order-sweeper.js';
 import type { OrderThresholds } from '../config/order-thresholds.js';
-import { SerialLock } from './serial-lock.js';
+import { Serial } from '../spill/serial.js';
 
 export interface OrderTrackerOptions {
   readonly store: OrderStore;
@@ -36,7 +36,7 @@ export class OrderTracker {
   readonly #book = new OrderBook();
   readonly #committer: OrderCommitter;
   readonly #sweeper: OrderSweeper;
-  readonly #lock = new SerialLock();
+  readonly #lock = new Serial();
   #timer: NodeJS.Timeout | undefined;
   #carryTimer: NodeJS.Timeout | undefined;
   #sweeping: Promise<void> | undefined;
@@ -73,7 +73,10 @@ export class OrderTracker {
       const groups = groupByOrder(rows, this.#book.carriedOrder);
       if (clickHouseUp) await this.#record(groups, rows.length >= this.#t.inBatchMinRows, now);
       else await this.#stageGroups(groups, now);
-      if (this.#book.fills > this.#t.maxMemoryFills) await this.#stageAged(now);
+      if (this.#book.fills > this.#t.maxMemoryFills) {
+        // The batch is durable already: a failure here only leaves the orders in memory, for the carry timer.
+        await this.#stageAged(now).catch((err: unknown) => this.#log.warn({ err: (err as Error).message.split('\n')[0] }, 'staging carried orders failed; retried'));
+      }
       void this.#committer.kick();
     });
   }
@@ -127,8 +130,8 @@ export class OrderTracker {
       groups.forEach((g, i) => {
         const entry = taken[i];
         if (entry === undefined) return;
+        this.#book.rollback(g, entry);
         this.#book.restore([entry]);
-        this.#book.rollback(g);
       });
       throw err;
     }
