@@ -206,3 +206,23 @@ test("a due entry whose order has no fills left (an older release forgot the ord
   assert.equal(await f.redis.zscore(key('ended'), member('GHOST-1')), null);
   assert.equal(await f.redis.zscore(key('pending'), member('GHOST-1')), null);
 });
+
+test("batch records of the release before the order book (whole and carry) are recovered by the sweep like its own", async () => {
+  const at = Date.now() - 1_000;
+  const w1 = fill('LEG-W', '1', '1', 'partial').trade;
+  const w2 = fill('LEG-W', '2', '3', 'filled').trade;
+  const c1 = fill('LEG-C', '1', '1', 'partial').trade;
+  const old = (f: typeof w1) => `${f.qty}|${f.price}|${f.ts_ns}|${f.order_status}|${f.cum_qty}|${f.order_qty}|${f.symbol}|${f.side}|${f.venue}`;
+  await f.redis.set(key('whole:legacy-1'), JSON.stringify([w1, w2].map((t) => [member('LEG-W'), t.trade_id, old(t)])));
+  await f.redis.zadd(key('whole-records'), at, 'legacy-1');
+  await f.redis.set(key('carry:legacy-2'), JSON.stringify([member('LEG-C'), '1', c1.trade_id, c1.qty, c1.price, c1.ts_ns, c1.order_status, c1.cum_qty, c1.order_qty, c1.symbol, c1.side, c1.venue]));
+  await f.redis.zadd(key('carry-records'), at, 'legacy-2');
+  const t = tracker();
+  await t.sweep(later());
+  assert.deepEqual(await orderRow('LEG-W'), [['filled', '2', '3']]);
+  assert.equal(Number(await f.redis.zscore(key('pending'), member('LEG-C'))), at, 'the open order staged at its record time');
+  assert.deepEqual([await f.redis.exists(key('whole:legacy-1'), key('carry:legacy-2')), await f.redis.zcard(key('whole-records')), await f.redis.zcard(key('carry-records'))], [0, 0, 0]);
+  await t.afterBatch([fill('LEG-C', '2', '3', 'filled')]);
+  await t.stop();
+  assert.deepEqual(await orderRow('LEG-C'), [['filled', '2', '3']]);
+});
