@@ -14,8 +14,6 @@ const NAMES = {
   tsOrdersDropRecords: 'drop-records',
 } as const;
 
-export type OrdersScript = keyof typeof NAMES;
-
 type Arg = string | number;
 
 declare module 'ioredis' {
