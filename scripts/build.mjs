@@ -14,6 +14,7 @@ execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.build.json`], { stdi
 cpSync(`${root}dashboard/public`, `${root}dist/dashboard/public`, { recursive: true });
 // `trade-sync up` runs the same install script as `npm test`, found beside the code (src/local → ../../scripts).
 cpSync(`${root}scripts/ensure-services.sh`, `${root}dist/scripts/ensure-services.sh`);
+cpSync(`${root}src/orders/lua`, `${root}dist/src/orders/lua`, { recursive: true }); // the orders' Lua scripts, read at run time
 const stamp = `${root}dist/.build-stamp`;
 writeFileSync(stamp, `${started.toISOString()}\n`);
 utimesSync(stamp, started, started);

@@ -1,3 +1,4 @@
+import type { OrderThresholds } from './order-thresholds.js';
 import type { DashboardUser } from './dashboard-users.js';
 import type { IngestConfig } from './ingest-config.js';
 import type { Keyring } from '../trade/keyring.js';
@@ -56,9 +57,8 @@ export interface Config {
   readonly orders: {
     /** Commit one orders-table row per order from its partial fills. */
     readonly enabled: boolean;
-    /** Orders still incomplete this long after their first fill are committed as `incomplete`. */
-    readonly timeoutMs: number;
-    readonly sweepIntervalMs: number;
+    /** Timings and limits of the order tracker (each documented on OrderThresholds). */
+    readonly thresholds: OrderThresholds;
   };
   /** Highest trade schema_version workers accept (lower it while a rolling upgrade is in progress). */
   readonly maxSchemaVersion: number;

@@ -55,6 +55,11 @@ export const envSchema = z.object({
   TRADE_SYNC_ORDERS_ENABLED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   TRADE_SYNC_ORDER_TIMEOUT_MS: int(100, 300_000),
   TRADE_SYNC_ORDER_SWEEP_MS: int(50, 5_000),
+  TRADE_SYNC_ORDER_CARRY_MS: z.coerce.number().int().min(1).optional(),
+  TRADE_SYNC_ORDER_SWEEP_BATCH: int(1, 1_000),
+  TRADE_SYNC_ORDER_RECOVER_PER_SWEEP: int(1, 100),
+  TRADE_SYNC_ORDER_IN_BATCH_MIN_ROWS: int(1, 2_000),
+  TRADE_SYNC_ORDER_MAX_MEMORY_FILLS: int(0, 100_000),
   TRADE_SYNC_MAX_SCHEMA_VERSION: int(1, 2),
   TRADE_SYNC_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // --- dashboard, supervisor, metrics (dashboard/, src/supervisor/, src/metrics/) ---

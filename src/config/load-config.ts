@@ -6,6 +6,7 @@ import { Keyring } from '../trade/keyring.js';
 import { clickhouseTlsField, readIngestConfig, redisTlsField } from './read-ingest-config.js';
 import { parseDashboardUsers, type DashboardUser } from './dashboard-users.js';
 import { parseSupervisorProcesses } from './supervisor-processes.js';
+import { orderThresholds } from './order-thresholds.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
@@ -115,8 +116,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     },
     orders: {
       enabled: env.TRADE_SYNC_ORDERS_ENABLED,
-      timeoutMs: env.TRADE_SYNC_ORDER_TIMEOUT_MS,
-      sweepIntervalMs: env.TRADE_SYNC_ORDER_SWEEP_MS,
+      thresholds: orderThresholds(env),
     },
     maxSchemaVersion: env.TRADE_SYNC_MAX_SCHEMA_VERSION,
     circuit: {

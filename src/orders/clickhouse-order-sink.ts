@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { classifyInsertError } from '../sinks/clickhouse/classify-insert-error.js';
 import type { OrderRow } from './order-row.js';
-import { orderMember, splitOrderMember } from './staged-fill.js';
+import { orderMember, splitOrderMember } from './order-fill.js';
 
 const COLUMNS = [
   'account', 'order_id', 'symbol', 'side', 'venue', 'order_qty', 'filled_qty', 'notional', 'vwap',

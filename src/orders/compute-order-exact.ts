@@ -1,20 +1,20 @@
 import type { OrderRow } from './order-row.js';
 import { orderVersion } from './order-row.js';
 import { divRoundHalfEven, fromScaled, SCALE, rescale, toScaled } from './scaled-decimal.js';
-import { isTerminalFill, type StagedFill } from './staged-fill.js';
+import { isTerminalFill, type OrderFill } from './order-fill.js';
 
 /**
  * computeOrder in BigInt throughout: the reference the fast path is tested against, and its
  * fallback for values whose integers would not stay exact in a double.
  */
-export function computeOrderExact(account: string, orderId: string, fills: readonly StagedFill[], force = false): OrderRow | undefined {
+export function computeOrderExact(account: string, orderId: string, fills: readonly OrderFill[], force = false): OrderRow | undefined {
   const first = fills[0];
   if (first === undefined) return undefined;
   let filled = 0n;
   let notional = 0n; // scale 24
   let firstTs = BigInt(first.ts_ns);
   let lastTs = firstTs;
-  let terminal: StagedFill | undefined;
+  let terminal: OrderFill | undefined;
   for (const f of fills) {
     const qty = toScaled(f.qty);
     filled += qty;

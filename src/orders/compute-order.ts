@@ -1,6 +1,6 @@
 import { OrderAccumulator } from './order-accumulator.js';
 import type { OrderRow } from './order-row.js';
-import type { StagedFill } from './staged-fill.js';
+import type { OrderFill } from './order-fill.js';
 
 export type { OrderRow } from './order-row.js';
 
@@ -11,7 +11,7 @@ export type { OrderRow } from './order-row.js';
  * still give one correct row. With `force`, an incomplete order is summarized as `incomplete`.
  * Exact: in doubles while every integer stays safe, else in BigInt (OrderAccumulator).
  */
-export function computeOrder(account: string, orderId: string, fills: readonly StagedFill[], force = false): OrderRow | undefined {
+export function computeOrder(account: string, orderId: string, fills: readonly OrderFill[], force = false): OrderRow | undefined {
   const order = new OrderAccumulator(account, orderId);
   for (const f of fills) order.push(f);
   return order.row(force);

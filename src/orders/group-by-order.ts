@@ -1,12 +1,6 @@
 import type { Trade } from '../trade/trade-schema.js';
 import { OrderAccumulator } from './order-accumulator.js';
-import { orderMember, type StagedFill } from './staged-fill.js';
-
-/** One order's fills, by its member (`account|order_id`). */
-export interface OrderFills {
-  readonly member: string;
-  readonly fills: readonly StagedFill[];
-}
+import { orderMember } from './order-fill.js';
 
 /** An order with a batch's fills added. */
 export interface BatchOrder {

@@ -2,7 +2,7 @@ import { compareDecimal } from '../trade/decimal.js';
 import { computeOrderExact } from './compute-order-exact.js';
 import { orderVersion, type OrderRow } from './order-row.js';
 import { compareDigits, DecimalReader, divPow10HalfEven, formatDecimal, MAX_SAFE, POW10, trimFraction } from './safe-decimal.js';
-import { isTerminalFill, orderMember, type StagedFill } from './staged-fill.js';
+import { isTerminalFill, orderMember, type OrderFill } from './order-fill.js';
 
 /** Reads every decimal here, one at a time (nothing here awaits). */
 const reader = new DecimalReader();
@@ -24,7 +24,7 @@ export class OrderAccumulator {
   readonly orderId: string;
   #member: string | undefined;
   /** Its fills, in the order they were added. */
-  readonly fills: StagedFill[];
+  readonly fills: OrderFill[];
   #ids: Set<string> | undefined;
   #exact = false;
   #sumQ = 0;
@@ -33,7 +33,7 @@ export class OrderAccumulator {
   #pqScale = 0;
   #firstTs = '';
   #lastTs = '';
-  #terminal: StagedFill | undefined;
+  #terminal: OrderFill | undefined;
 
   constructor(account: string, orderId: string, member?: string) {
     this.account = account;
@@ -53,10 +53,10 @@ export class OrderAccumulator {
   }
 
   /** Adds a fill unless its trade id is already here; false for a repeat. */
-  add(f: StagedFill): boolean {
+  add(f: OrderFill): boolean {
     const fills = this.fills;
     if (fills.length < SCAN_LIMIT) {
-      for (let i = 0; i < fills.length; i++) if ((fills[i] as StagedFill).trade_id === f.trade_id) return false;
+      for (let i = 0; i < fills.length; i++) if ((fills[i] as OrderFill).trade_id === f.trade_id) return false;
     } else {
       this.#ids ??= new Set(fills.map((g) => g.trade_id));
       if (this.#ids.has(f.trade_id)) return false;
@@ -67,13 +67,13 @@ export class OrderAccumulator {
   }
 
   /** Adds a fill known not to repeat one here. */
-  push(f: StagedFill): void {
+  push(f: OrderFill): void {
     this.fills.push(f);
     if (!this.#exact && !this.#accumulate(f)) this.#exact = true;
   }
 
   /** Folds one fill into the totals; false when only BigInt can take it. */
-  #accumulate(f: StagedFill): boolean {
+  #accumulate(f: OrderFill): boolean {
     if (!reader.read(f.qty)) return false;
     const q = reader.units;
     const qs = reader.scale;

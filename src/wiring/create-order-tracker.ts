@@ -8,7 +8,7 @@ import { OrderTracker } from '../orders/order-tracker.js';
 
 const DAY_SECONDS = 86_400;
 
-/** The namespace of a trades queue's order state in Redis. */
+/** The namespace of a trades queue's order state in Redis (under the queue prefix: a `{hash tag}` prefix keeps it in one Cluster slot). */
 export function ordersNamespace(config: Config): string {
   return `${config.redis.prefix}:${config.queues.trades}:orders`;
 }
@@ -16,7 +16,7 @@ export function ordersNamespace(config: Config): string {
 export function createOrderStore(config: Config, redis: Redis): OrderStore {
   return new OrderStore(redis, {
     namespace: ordersNamespace(config),
-    fillTtlSeconds: Math.max(7 * DAY_SECONDS, Math.ceil((config.orders.timeoutMs * 10) / 1000)),
+    fillTtlSeconds: Math.max(7 * DAY_SECONDS, Math.ceil((config.orders.thresholds.timeoutMs * 10) / 1000)),
   });
 }
 
@@ -24,8 +24,7 @@ export function createOrderTracker(config: Config, redis: Redis, clients: readon
   return new OrderTracker({
     store: createOrderStore(config, redis),
     sink: new ClickHouseOrderSink(clients, config.clickhouse.database),
-    timeoutMs: config.orders.timeoutMs,
-    sweepIntervalMs: config.orders.sweepIntervalMs,
+    thresholds: config.orders.thresholds,
     log,
   });
 }

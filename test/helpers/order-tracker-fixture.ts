@@ -1,7 +1,13 @@
 import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
-import { ordersNamespace } from '../../src/wiring/create-order-tracker.js';
+import { createOrderStore, ordersNamespace } from '../../src/wiring/create-order-tracker.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
+import type { OrderThresholds } from '../../src/config/order-thresholds.js';
+import { createLogger } from '../../src/logger.js';
+import { ClickHouseOrderSink } from '../../src/orders/clickhouse-order-sink.js';
+import type { OrderSink } from '../../src/orders/order-committer.js';
+import type { OrderStore } from '../../src/orders/order-store.js';
+import { OrderTracker } from '../../src/orders/order-tracker.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
 import type { Trade } from '../../src/trade/trade-schema.js';
 import { migratedDatabase } from './clickhouse-helpers.js';
@@ -47,6 +53,28 @@ export function orderTrackerFixture(): OrderTrackerFixture {
       return get().redis;
     },
   };
+}
+
+export interface TrackerOptions extends Partial<OrderThresholds> {
+  readonly store?: OrderStore;
+  readonly sink?: OrderSink;
+  readonly now?: () => number;
+}
+
+/**
+ * A tracker on the fixture's Redis and database. Unless told otherwise: every batch counts as
+ * large (inBatchMinRows 1), and nothing ages, is recovered or times out by itself (sweeps and
+ * ages are called with times ahead of now).
+ */
+export function trackerOf(f: OrderTrackerFixture, options: TrackerOptions = {}): OrderTracker {
+  const { store, sink, now, ...thresholds } = options;
+  return new OrderTracker({
+    store: store ?? createOrderStore(f.config, f.redis),
+    sink: sink ?? new ClickHouseOrderSink([f.db.client], f.config.clickhouse.database),
+    thresholds: { ...f.config.orders.thresholds, timeoutMs: 600_000, sweepIntervalMs: 60_000, carryMs: 30_000, recordLeaseMs: 60_000, inBatchMinRows: 1, ...thresholds },
+    log: createLogger('silent'),
+    ...(now === undefined ? {} : { now }),
+  });
 }
 
 /** A verified row of this trade (the envelope is a stand-in: order tests never dead-letter). */

@@ -52,7 +52,7 @@ test('kill -9 of a worker carrying open orders: another worker recovers its carr
   const first = spawnCli(['worker', '--role', 'sink'], env);
   workers.push(first);
   const store = createOrderStore(config, redis);
-  const carrying = () => store.carryRecordsBefore(Date.now() + 60_000);
+  const carrying = () => store.recordsBefore(Date.now() + 60_000, 10_000);
   const inserted = () => countTrades(db.client, config.clickhouse.database);
   const progress = async () => ({ inserted: await inserted(), records: (await carrying()).length });
   await waitFor(progress, (p) => p.inserted >= fills.length / 3 && p.records > 0, 60_000, `first worker carrying orders of batches already written (output: ${first.output()})`);
@@ -74,7 +74,7 @@ test('kill -9 of a worker carrying open orders: another worker recovers its carr
     assert.ok(row, `order ${e.orderId} missing`);
     assert.deepEqual([normalizeDecimal(row[2] ?? ''), normalizeDecimal(row[3] ?? ''), Number(row[4]), row[5]], [e.filledQty, e.vwap, e.fillCount, e.status], `order ${e.orderId}`);
   }
-  await waitFor(async () => (await store.carryRecordsBefore(Date.now() + 60_000)).length, (n) => n === 0, 10_000, 'carry records all dropped');
+  await waitFor(async () => (await store.recordsBefore(Date.now() + 60_000, 10_000)).length, (n) => n === 0, 10_000, 'carry records all dropped');
   const counts = await store.counts();
   assert.equal(counts.incompleteTotal, 0, 'nothing timed out as incomplete');
 });

@@ -5,17 +5,17 @@ import { computeOrder } from '../../src/orders/compute-order.js';
 import { computeOrderExact } from '../../src/orders/compute-order-exact.js';
 import { OrderAccumulator } from '../../src/orders/order-accumulator.js';
 import { divRoundHalfEven, fromScaled, toScaled } from '../../src/orders/scaled-decimal.js';
-import type { StagedFill } from '../../src/orders/staged-fill.js';
+import type { OrderFill } from '../../src/orders/order-fill.js';
 import { DECIMAL_PATTERN } from '../../src/trade/decimal.js';
 
 /** Whether these fills stay on the fast path (no BigInt). */
-function fast(fills: readonly Pick<StagedFill, 'qty' | 'price'>[]): boolean {
+function fast(fills: readonly Pick<OrderFill, 'qty' | 'price'>[]): boolean {
   const order = new OrderAccumulator('ACC|O', 'ACC', 'O');
   fills.forEach((f, i) => order.push({ trade_id: `${i}`, ts_ns: `${i + 1}`, order_status: 'partial', cum_qty: '1', order_qty: '2', symbol: 'S', side: 'buy', venue: 'V', ...f }));
   return !order.exact;
 }
 
-const fill = (tradeId: string, qty: string, price: string, cumQty: string, status: StagedFill['order_status'], tsNs = '100'): StagedFill => ({
+const fill = (tradeId: string, qty: string, price: string, cumQty: string, status: OrderFill['order_status'], tsNs = '100'): OrderFill => ({
   trade_id: tradeId, qty, price, ts_ns: tsNs, order_status: status, cum_qty: cumQty, order_qty: '10', symbol: 'AAPL', side: 'buy', venue: 'XNAS',
 });
 
@@ -111,7 +111,7 @@ function orderOf(value: fc.Arbitrary<string>) {
         qty: value,
         price: value,
         ts,
-        status: fc.constantFrom<StagedFill['order_status']>('partial', 'partial', 'filled', 'cancelled'),
+        status: fc.constantFrom<OrderFill['order_status']>('partial', 'partial', 'filled', 'cancelled'),
         cum: fc.oneof(fc.constantFrom<CumRule>('sum', 'sum-zeros', 'order'), value),
         zeros: fc.integer({ min: 0, max: 3 }),
       }),
@@ -120,12 +120,12 @@ function orderOf(value: fc.Arbitrary<string>) {
     .chain((raw) => fc.tuple(fc.constant(raw), value, fc.shuffledSubarray(raw.map((_, i) => i), { minLength: raw.length, maxLength: raw.length }), fc.boolean()))
     .map(([raw, orderQty, arrival, force]) => {
       let running = 0n;
-      const fills = raw.map((r, i): StagedFill => {
+      const fills = raw.map((r, i): OrderFill => {
         running += toScaled(r.qty);
         const cum = r.cum === 'sum' ? fromScaled(running) : r.cum === 'sum-zeros' ? withZeros(running, r.zeros) : r.cum === 'order' ? orderQty : r.cum;
         return { trade_id: `t${i}`, qty: r.qty, price: r.price, ts_ns: r.ts, order_status: r.status, cum_qty: cum, order_qty: orderQty, symbol: 'S', side: 'sell', venue: 'V' };
       });
-      return { fills: arrival.map((i) => fills[i] as StagedFill), force };
+      return { fills: arrival.map((i) => fills[i] as OrderFill), force };
     });
 }
 const order = fc.oneof(orderOf(typical), orderOf(decimal));
@@ -156,7 +156,7 @@ test('near 2^53 the fast path either stays exact or hands over to BigInt', () =>
   );
   fc.assert(
     fc.property(fc.array(fc.record({ qty: near, price: near }), { minLength: 1, maxLength: 4 }), (raw) => {
-      const fills = raw.map((r, i): StagedFill => ({ trade_id: `t${i}`, qty: r.qty, price: r.price, ts_ns: `${i + 1}`, order_status: 'partial', cum_qty: '1', order_qty: '2', symbol: 'S', side: 'buy', venue: 'V' }));
+      const fills = raw.map((r, i): OrderFill => ({ trade_id: `t${i}`, qty: r.qty, price: r.price, ts_ns: `${i + 1}`, order_status: 'partial', cum_qty: '1', order_qty: '2', symbol: 'S', side: 'buy', venue: 'V' }));
       assert.deepEqual(computeOrder('ACC', 'O', fills, true), computeOrderExact('ACC', 'O', fills, true));
     }),
     { numRuns: 20_000 },

@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { completeInBatch } from '../../src/orders/complete-in-batch.js';
+import { groupByOrder } from '../../src/orders/group-by-order.js';
+import type { OrderRow } from '../../src/orders/order-row.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
 import type { Trade } from '../../src/trade/trade-schema.js';
 import { makeTrade } from '../helpers/trade-factory.js';
+
+/** A batch's orders split as the tracker splits them: complete (with their rows) and open. */
+function completeInBatch(rows: readonly TradeRow[]): { complete: { row: OrderRow }[]; open: { fills: readonly { trade_id: string }[] }[] } {
+  const complete: { row: OrderRow }[] = [];
+  const open: { fills: readonly { trade_id: string }[] }[] = [];
+  for (const { order } of groupByOrder(rows)) {
+    const r = order.row();
+    if (r !== undefined) complete.push({ row: r });
+    else open.push(order);
+  }
+  return { complete, open };
+}
 
 function row(trade: Trade): TradeRow {
   return { trade, kid: 'k1', source: { jobId: '1', index: 0, envelope: null } };
