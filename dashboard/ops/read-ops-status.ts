@@ -10,6 +10,7 @@ import { queueRoles } from '../../src/supervisor/queue-roles.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../src/supervisor/supervisor-status.js';
 import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../../src/lifecycle/worker-heartbeat.js';
 import type { OpsHistory, OpsSample } from './ops-history.js';
+import { firstLine } from '../../src/errors/first-line.js';
 
 /** One worker process as the ops page lists it. */
 export interface OpsProcess {
@@ -135,7 +136,7 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
     at: new Date(now).toISOString(),
     health: {
       circuit: worstCircuit(sinks),
-      clickhouse: ping.success ? { reachable: true, error: null } : { reachable: false, error: ('error' in ping ? String((ping.error as Error)?.message ?? ping.error) : 'unreachable').split('\n')[0] ?? 'unreachable' },
+      clickhouse: ping.success ? { reachable: true, error: null } : { reachable: false, error: 'error' in ping ? firstLine(ping.error) : 'unreachable' },
       spillBacklog: sinks.reduce((n, w) => n + w.spillBacklog, 0),
       dlqDepth: dlqCounts.failed ?? 0,
       throughput: last === undefined || sinks.length === 0 ? null : last.throughput,

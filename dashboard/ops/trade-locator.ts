@@ -9,6 +9,7 @@ import { normalizeDecimal } from '../../src/trade/decimal.js';
 import { formatTsNs } from '../../src/trade/format-ts-ns.js';
 import { findLetters, letterEvents, tradeFromLetter, type TradeEvent } from './dead-letter-search.js';
 import { tradeVerdict, type InFlight, type TradeVerdict } from './trade-verdict.js';
+import { firstLine } from '../../src/errors/first-line.js';
 
 /** One place the trade is now. */
 export type TradeLocation =
@@ -51,7 +52,6 @@ export const TRADE_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 const ENUM_COLUMNS: ReadonlySet<string> = new Set(['side', 'order_status', 'liquidity']);
 const DECIMAL_COLUMNS: ReadonlySet<string> = new Set(['price', 'qty', 'order_qty', 'cum_qty', 'fee']);
 
-const firstLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0] ?? 'error';
 
 const withTime = (t: Record<string, unknown>) => (typeof t.ts_ns === 'string' ? { ...t, time_utc: formatTsNs(t.ts_ns) } : t);
 

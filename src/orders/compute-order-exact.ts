@@ -1,6 +1,6 @@
 import type { OrderRow } from './order-row.js';
 import { orderVersion } from './order-row.js';
-import { divRoundHalfEven, fromScaled, SCALE, rescale, toScaled } from './scaled-decimal.js';
+import { divRoundHalfEven, fromScaled, SCALE, rescale, toScaled } from '../trade/decimal.js';
 import { isTerminalFill, type OrderFill } from './order-fill.js';
 
 /**

@@ -1,7 +1,6 @@
-import { compareDecimal } from '../trade/decimal.js';
 import { computeOrderExact } from './compute-order-exact.js';
 import { orderVersion, type OrderRow } from './order-row.js';
-import { compareDigits, DecimalReader, divPow10HalfEven, formatDecimal, MAX_SAFE, POW10, trimFraction } from './safe-decimal.js';
+import { compareDecimal, compareDigits, DecimalReader, divPow10HalfEven, formatDecimal, MAX_SAFE, POW10, normalizeDecimal } from '../trade/decimal.js';
 import { isTerminalFill, orderMember, type OrderFill } from './order-fill.js';
 
 /** Reads every decimal here, one at a time (nothing here awaits). */
@@ -123,7 +122,7 @@ export class OrderAccumulator {
     const sumQ = this.#sumQ;
     let vwap: string | undefined;
     if (sumQ === 0) vwap = '0';
-    else if (fills.length === 1) vwap = trimFraction(first.price); // p × q / q is p, exactly, at its own scale ≤ 12
+    else if (fills.length === 1) vwap = normalizeDecimal(first.price); // p × q / q is p, exactly, at its own scale ≤ 12
     else vwap = vwapOf(this.#sumPQ, sumQ, 12 + this.#qScale - this.#pqScale);
     if (vwap === undefined) return computeOrderExact(this.account, this.orderId, fills, force);
     const pqScale = this.#pqScale;
@@ -134,7 +133,7 @@ export class OrderAccumulator {
       side: first.side,
       venue: first.venue,
       orderQty: (terminal ?? first).order_qty,
-      filledQty: complete ? trimFraction(terminal.cum_qty) : formatScaled(sumQ, this.#qScale), // complete: Σ qty is that cum_qty
+      filledQty: complete ? normalizeDecimal(terminal.cum_qty) : formatScaled(sumQ, this.#qScale), // complete: Σ qty is that cum_qty
       notional: pqScale <= 12 ? formatScaled(this.#sumPQ, pqScale) : formatScaled(divPow10HalfEven(this.#sumPQ, pqScale - 12), 12),
       vwap,
       fillCount: fills.length,

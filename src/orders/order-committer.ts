@@ -6,6 +6,7 @@ import type { OrderFill } from './order-fill.js';
 import { splitOrderMember } from './order-fill.js';
 import type { OrderRow } from './order-row.js';
 import type { OrderStore } from './order-store.js';
+import { firstLine } from '../errors/first-line.js';
 
 export type OrderSink = Pick<ClickHouseOrderSink, 'insert' | 'completeAmong'>;
 
@@ -77,7 +78,7 @@ export class OrderCommitter {
     let failed = false;
     const warn = (what: string) => (err: unknown) => {
       failed = true;
-      this.#log.warn({ err: (err as Error).message.split('\n')[0] }, `${what} failed; retried later`);
+      this.#log.warn({ err: firstLine(err) }, `${what} failed; retried later`);
     };
     while (!failed && (this.#book.heldCount > 0 || this.#written.length > 0 || this.#toDrop.length > 0 || this.#due.size > 0)) {
       await this.#commitHeld(this.#book.claimHeld()).catch(warn('order commit'));
@@ -99,7 +100,7 @@ export class OrderCommitter {
       this.written(held.map((e) => e.order), this.#book.release(held));
       return;
     } catch (err) {
-      this.#log.warn({ orders: held.length, err: (err as Error).message.split('\n')[0] }, 'order insert failed; staging the orders for the sweep');
+      this.#log.warn({ orders: held.length, err: firstLine(err) }, 'order insert failed; staging the orders for the sweep');
     }
     try {
       await this.#store.stage(held.map((e) => ({ member: e.order.member, fills: e.order.fills, firstSeen: e.firstSeen })), this.#now());

@@ -9,6 +9,7 @@ import type { OrderStore } from './order-store.js';
 import { OrderSweeper } from './order-sweeper.js';
 import type { OrderThresholds } from '../config/order-thresholds.js';
 import { Serial } from '../spill/serial.js';
+import { firstLine } from '../errors/first-line.js';
 
 export interface OrderTrackerOptions {
   readonly store: OrderStore;
@@ -75,7 +76,7 @@ export class OrderTracker {
       else await this.#stageGroups(groups, now);
       if (this.#book.fills > this.#t.maxMemoryFills) {
         // The batch is durable already: a failure here only leaves the orders in memory, for the carry timer.
-        await this.#stageAged(now).catch((err: unknown) => this.#log.warn({ err: (err as Error).message.split('\n')[0] }, 'staging carried orders failed; retried'));
+        await this.#stageAged(now).catch((err: unknown) => this.#log.warn({ err: firstLine(err) }, 'staging carried orders failed; retried'));
       }
       void this.#committer.kick();
     });
@@ -115,7 +116,7 @@ export class OrderTracker {
     for (const group of open) this.#book.carry(group, record.value as string, now);
     if (!inline) for (const { group, row } of complete) this.#book.hold(group, row, record.value, now);
     else if (insert.status === 'rejected') {
-      this.#log.warn({ orders: complete.length, err: (insert.reason as Error).message.split('\n')[0] }, 'order insert failed; staging the orders for the sweep');
+      this.#log.warn({ orders: complete.length, err: firstLine(insert.reason) }, 'order insert failed; staging the orders for the sweep');
       await this.#stageGroups(complete.map((c) => c.group), now);
     }
   }
@@ -168,7 +169,7 @@ export class OrderTracker {
   }
 
   start(): void {
-    const warn = (what: string) => (err: unknown) => this.#log.warn({ err: (err as Error).message.split('\n')[0] }, `${what} failed; retried`);
+    const warn = (what: string) => (err: unknown) => this.#log.warn({ err: firstLine(err) }, `${what} failed; retried`);
     this.#timer = setInterval(() => void this.sweep().catch(warn('order sweep')), this.#t.sweepIntervalMs);
     this.#timer.unref();
     this.#carryTimer = setInterval(() => void this.age().catch(warn('staging carried orders')), Math.max(1, this.#t.carryMs / 2));
@@ -183,7 +184,7 @@ export class OrderTracker {
     await this.#committer.kick();
     await this.#lock
       .run(() => this.#stageAged(this.#now(), true))
-      .catch((err: unknown) => this.#log.warn({ err: (err as Error).message.split('\n')[0] }, 'staging open orders failed; their batch records stay for the sweep'));
+      .catch((err: unknown) => this.#log.warn({ err: firstLine(err) }, 'staging open orders failed; their batch records stay for the sweep'));
     await this.#committer.kick();
   }
 }

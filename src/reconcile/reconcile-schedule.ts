@@ -1,6 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { LastReconcile } from './last-reconcile-store.js';
 import { lastClosedWindow, formatNs, type ReconcileWindow } from './reconcile-window.js';
+import { firstLine } from '../errors/first-line.js';
 
 export interface ReconcileScheduleOptions {
   /** Window length and period. */
@@ -49,7 +50,7 @@ export async function runReconcileSchedule(options: ReconcileScheduleOptions): P
         last = await options.run(window);
         log.info({ window: { from: last.windowFrom, to: last.windowTo }, missing: last.missing, extra: last.extra, different: last.different, republished: last.republished }, last.match ? 'reconcile: match' : 'reconcile: MISMATCH');
       } catch (err) {
-        const error = (err as Error).message.split('\n')[0] ?? 'failed';
+        const error = firstLine(err);
         log.error({ err: error, window: { from: formatNs(window.fromNs), to: formatNs(window.toNs) } }, 'reconcile run failed');
         last = failedRun(window, error, previous);
       }

@@ -4,6 +4,7 @@ import { ReconcileError } from '../errors/index.js';
 import { COMPARED_FIELDS, duckdbHashSql, type ComparedField } from './canonical-hash-sql.js';
 import { quoteIdentifier, resolveColumns, type ColumnMapping, type SourceField } from './column-mapping.js';
 import type { ReconcileWindow } from './reconcile-window.js';
+import { firstLine } from '../errors/first-line.js';
 
 /** Where the source of truth is: the engine's DuckDB store, Parquet or CSV exports, or a plain list of trade ids. */
 export type SourceFormat = 'duckdb' | 'parquet' | 'csv' | 'ids';
@@ -33,7 +34,6 @@ export function sourceFormatOf(path: string): Exclude<SourceFormat, 'ids'> {
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-const firstLine = (err: unknown) => (err as Error).message.split('\n')[0] ?? 'unreadable';
 
 async function relationOf(c: DuckDBConnection, spec: SourceSpec): Promise<{ sql: string; what: string }> {
   for (const path of spec.paths) {

@@ -8,6 +8,7 @@ import { defineSourceViews, type OpenedSource, type SourceSpec } from './reconci
 import type { ReconcileWindow } from './reconcile-window.js';
 import { ReconcileWorkspace } from './reconcile-workspace.js';
 import { streamClickHouseRows } from './stream-clickhouse-rows.js';
+import { firstLine } from '../errors/first-line.js';
 
 export interface ReconcileOptions {
   readonly source: SourceSpec;
@@ -24,7 +25,7 @@ export interface ReconcileOptions {
 const num = (v: unknown) => Number(v ?? 0);
 /** A DuckDB failure reading the source (a bad cast, an unreadable row group) as a one-line reconcile error. */
 const sourceError = (err: unknown) =>
-  new ReconcileError('RECONCILE_SOURCE_INVALID', `cannot read the source: ${(err as Error).message.split('\n')[0] ?? 'failed'}`, err);
+  new ReconcileError('RECONCILE_SOURCE_INVALID', `cannot read the source: ${firstLine(err)}`, err);
 const big = (v: unknown) => BigInt(String(v));
 
 /**

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ClickHouseError } from '../errors/index.js';
+import { firstLine } from '../errors/first-line.js';
 
 /**
  * Runs a SELECT and hands its rows (JSONEachRow objects, as 18.16 has no compact form; 64-bit integers as text) to
@@ -17,7 +18,7 @@ export async function streamClickHouseRows(client: ClickHouseClient, query: stri
       }
     }
   } catch (err) {
-    throw new ClickHouseError('CLICKHOUSE_UNAVAILABLE', `reconcile query failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    throw new ClickHouseError('CLICKHOUSE_UNAVAILABLE', `reconcile query failed: ${firstLine(err)}`, { cause: err });
   }
   return rows;
 }

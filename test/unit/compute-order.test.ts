@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { computeOrder } from '../../src/orders/compute-order.js';
 import { computeOrderExact } from '../../src/orders/compute-order-exact.js';
 import { OrderAccumulator } from '../../src/orders/order-accumulator.js';
-import { divRoundHalfEven, fromScaled, toScaled } from '../../src/orders/scaled-decimal.js';
+import { divRoundHalfEven, fromScaled, toScaled } from '../../src/trade/decimal.js';
 import type { OrderFill } from '../../src/orders/order-fill.js';
 import { DECIMAL_PATTERN } from '../../src/trade/decimal.js';
 
