@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { decodeFill, decodeRecord, encodeFill, encodeRecord } from '../../src/orders/fill-encoding.js';
+import type { OrderFill } from '../../src/orders/order-fill.js';
 import { buildInsertBody } from '../../src/sinks/clickhouse/build-insert-body.js';
 import { TRADE_COLUMNS } from '../../src/sinks/clickhouse/trade-columns.js';
 import type { TradeRow } from '../../src/sinks/trade-row.js';
@@ -12,7 +14,7 @@ import { makeTrade } from '../helpers/trade-factory.js';
 
 /*
  * The trade's field list is written out in several places (the zod schema, its hot-path twin, the
- * insert columns and body, the spill columns and appender). Adding a field must not miss one:
+ * insert columns and body, the spill columns and appender, the orders' fill encoding). Adding a field must not miss one:
  * each place is checked against the schema here.
  */
 
@@ -55,4 +57,14 @@ test("the fast check knows exactly the schema's fields: it agrees with zod on ea
   assert.equal(passesTradeSchema(extra), false);
   assert.equal(tradeSchemaV2.safeParse(extra).success, false);
   assert.equal(passesTradeSchema(full()), true);
+});
+
+test("the orders' one fill encoding carries the order fields of a trade, each back to its own field", () => {
+  const trade = full();
+  const fields: (keyof OrderFill)[] = ['trade_id', 'qty', 'price', 'ts_ns', 'order_status', 'cum_qty', 'order_qty', 'symbol', 'side', 'venue'];
+  assert.ok(fields.every((f) => FIELDS.includes(f)), 'every fill field is a trade field');
+  const fill = Object.fromEntries(fields.map((f) => [f, trade[f]])) as unknown as OrderFill;
+  assert.deepEqual(decodeFill(trade.trade_id, encodeFill(fill)), fill);
+  const record = decodeRecord(encodeRecord([{ member: `${trade.account}|${trade.order_id}`, fills: [fill] }]));
+  assert.deepEqual([...record.entries()], [[`${trade.account}|${trade.order_id}`, [fill]]]);
 });
