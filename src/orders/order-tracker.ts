@@ -25,8 +25,8 @@ export interface OrderTrackerOptions {
  * durable where, what a crash leaves and who recovers it). After each durable batch, before its
  * jobs complete, every fill of it is durable for its order: written (the order's row is in
  * ClickHouse), in a batch record of this worker's (carried or held in its book), or staged per
- * order in Redis. Batches, and the staging of aged orders, run one at a time; commits and the
- * sweep run beside them.
+ * order in Redis. Batches, and the staging of aged orders, change the book one at a time (a
+ * large batch's order insert is awaited outside that); commits and the sweep run beside them.
  */
 export class OrderTracker {
   readonly #store: OrderStore;
@@ -68,25 +68,30 @@ export class OrderTracker {
    * book as it was before the batch. `clickHouseUp` false (the batch was spilled): every order
    * is staged per order, for the sweep to commit once ClickHouse is back.
    */
-  afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
-    return this.#lock.run(async () => {
+  async afterBatch(rows: readonly TradeRow[], clickHouseUp = true): Promise<void> {
+    const inserted = await this.#lock.run(async () => {
       const now = this.#now();
       const groups = groupByOrder(rows, this.#book.carriedOrder);
-      if (clickHouseUp) await this.#record(groups, rows.length >= this.#t.inBatchMinRows, now);
-      else await this.#stageGroups(groups, now);
+      const pending = clickHouseUp ? await this.#record(groups, rows.length >= this.#t.inBatchMinRows, now) : await this.#stageGroups(groups, now).then(() => undefined);
       if (this.#book.fills > this.#t.maxMemoryFills) {
         // The batch is durable already: a failure here only leaves the orders in memory, for the carry timer.
         await this.#stageAged(now).catch((err: unknown) => this.#log.warn({ err: firstLine(err) }, 'staging carried orders failed; retried'));
       }
-      void this.#committer.kick();
+      return pending;
     });
+    try {
+      await inserted?.settled; // outside the lock: a slow or hanging insert holds up this batch only
+    } finally {
+      void this.#committer.kick();
+    }
   }
 
   /**
-   * Complete orders written (a large batch, now) or held (a small one: written just after, off
-   * the critical path); open orders carried. One batch record holds every new fill not written.
+   * Complete orders written (a large batch: the insert returned, awaited outside the lock) or
+   * held (a small one: written just after, off the critical path); open orders carried. One
+   * batch record holds every new fill not being written.
    */
-  async #record(groups: readonly BatchOrder[], inline: boolean, now: number): Promise<void> {
+  async #record(groups: readonly BatchOrder[], inline: boolean, now: number): Promise<{ readonly settled: Promise<void> } | undefined> {
     const complete: { group: BatchOrder; row: OrderRow }[] = [];
     const open: BatchOrder[] = [];
     for (const group of groups) {
@@ -96,34 +101,45 @@ export class OrderTracker {
       else open.push(group);
     }
     const recorded = inline ? open : [...open, ...complete.map((c) => c.group)];
-    const [record, insert] = await Promise.allSettled([
-      recorded.length > 0 ? this.#store.writeRecord(recorded.map(newFills), now) : Promise.resolve(undefined),
-      inline && complete.length > 0 ? this.#sink.insert(complete.map((c) => c.row)) : Promise.resolve(),
-    ]);
-    if (inline && insert.status === 'fulfilled') {
-      const carried: BookEntry[] = [];
-      for (const { group } of complete) {
-        const entry = group.before > 0 ? this.#book.take(group.order.member, group.before) : undefined; // new in this batch: never in the book
-        if (entry !== undefined) carried.push(entry);
-      }
-      this.#committer.written(complete.map((c) => c.group.order), this.#book.release(carried));
-    }
-    if (record.status === 'rejected') {
+    const written = complete.map((c) => c.group);
+    const insert = inline && complete.length > 0 ? this.#insert(complete.map((c) => c.row)) : undefined;
+    // Being written: out of the book (claimed), so no other batch adds to them meanwhile. New in this batch: never in it.
+    const claimed = insert === undefined ? [] : written.map((g) => (g.before > 0 ? this.#book.take(g.order.member, g.before) : undefined));
+    let record: string | undefined;
+    try {
+      if (recorded.length > 0) record = await this.#store.writeRecord(recorded.map(newFills), now);
+    } catch (err) {
       for (const group of recorded) this.#book.rollback(group);
-      if (inline && insert.status === 'rejected') for (const { group } of complete) this.#book.rollback(group);
-      throw record.reason;
+      if (insert !== undefined) await this.#settleInsert(insert, written, claimed, now).catch(() => undefined);
+      throw err;
     }
-    for (const group of open) this.#book.carry(group, record.value as string, now);
-    if (!inline) for (const { group, row } of complete) this.#book.hold(group, row, record.value, now);
-    else if (insert.status === 'rejected') {
-      this.#log.warn({ orders: complete.length, err: firstLine(insert.reason) }, 'order insert failed; staging the orders for the sweep');
-      await this.#stageGroups(complete.map((c) => c.group), now);
+    for (const group of open) this.#book.carry(group, record as string, now);
+    if (insert === undefined) {
+      if (!inline) for (const { group, row } of complete) this.#book.hold(group, row, record, now);
+      return undefined;
+    }
+    return { settled: this.#settleInsert(insert, written, claimed, now) }; // wrapped: an async function returning a promise would wait for it
+  }
+
+  /** Inserts rows; false (logged) when ClickHouse refused them. */
+  async #insert(rows: readonly OrderRow[]): Promise<boolean> {
+    try {
+      await this.#sink.insert(rows);
+      return true;
+    } catch (err) {
+      this.#log.warn({ orders: rows.length, err: firstLine(err) }, 'order insert failed; staging the orders for the sweep');
+      return false;
     }
   }
 
-  /** Orders staged per order with all their fills (a carried one taken out of the book); on failure the book is as before. */
-  async #stageGroups(groups: readonly BatchOrder[], now: number): Promise<void> {
-    const taken: (BookEntry | undefined)[] = groups.map((g) => this.#book.take(g.order.member, g.before));
+  /** The batch's complete orders once their insert returned: written (their records released), or staged per order. */
+  async #settleInsert(insert: Promise<boolean>, groups: readonly BatchOrder[], claimed: readonly (BookEntry | undefined)[], now: number): Promise<void> {
+    if (await insert) this.#committer.written(groups.map((g) => g.order), this.#book.release(claimed.filter((e): e is BookEntry => e !== undefined)));
+    else await this.#stageGroups(groups, now, claimed);
+  }
+
+  /** Orders staged per order with all their fills (carried ones taken out of the book, unless `taken` already); on failure the book is as before. */
+  async #stageGroups(groups: readonly BatchOrder[], now: number, taken: readonly (BookEntry | undefined)[] = groups.map((g) => this.#book.take(g.order.member, g.before))): Promise<void> {
     try {
       const due = await this.#store.stage(groups.map((g, i) => ({ member: g.order.member, fills: g.order.fills, firstSeen: taken[i]?.firstSeen ?? now })), now);
       this.#committer.due(due);

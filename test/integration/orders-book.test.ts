@@ -226,3 +226,19 @@ test("batch records of the release before the order book (whole and carry) are r
   await t.stop();
   assert.deepEqual(await orderRow('LEG-C'), [['filled', '2', '3']]);
 });
+
+test("a batch whose order insert hangs (ClickHouse going down) holds up no other batch: the next one's afterBatch returns", async () => {
+  const real = new ClickHouseOrderSink([f.db.client], f.config.clickhouse.database);
+  let release: () => void = () => undefined;
+  const hanging = new Promise<void>((resolve) => (release = resolve));
+  const sink = Object.assign(Object.create(real) as ClickHouseOrderSink, { insert: async (rows: Parameters<ClickHouseOrderSink['insert']>[0]) => (await hanging, real.insert(rows)) });
+  const t = tracker({ sink });
+  const first = t.afterBatch([fill('HANG-1', '3', '3', 'filled')]);
+  const second = t.afterBatch([fill('HANG-2', '1', '1', 'partial')], false); // spilled: staged per order
+  const outcome = await Promise.race([second.then(() => 'returned'), new Promise((r) => setTimeout(() => r('held up'), 2_000))]);
+  release();
+  await first;
+  await t.stop();
+  assert.equal(outcome, 'returned');
+  assert.deepEqual(await orderRow('HANG-1'), [['filled', '1', '3']]);
+});
