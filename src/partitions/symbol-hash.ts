@@ -1,0 +1,26 @@
+/**
+ * A stable 32-bit hash of a symbol (FNV-1a over its UTF-8 bytes): the same on every host and in
+ * every release, so a symbol always routes to the same partition and the same ClickHouse shard.
+ */
+export function symbolHash(symbol: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(symbol, 'utf8')) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** The partition (of `count`) a symbol's trades go to. */
+export function partitionOf(symbol: string, count: number): number {
+  return count <= 1 ? 0 : symbolHash(symbol) % count;
+}
+
+/**
+ * The ClickHouse shard index (0-based, of `shards`) a symbol's rows are written to. It depends on
+ * the symbol alone, not on TRADE_SYNC_PARTITIONS, so a trade lands on the same shard before and
+ * after a repartition, and FINAL on each shard still collapses its re-deliveries.
+ */
+export function shardOf(symbol: string, shards: number): number {
+  return shards <= 1 ? 0 : symbolHash(`shard:${symbol}`) % shards;
+}
