@@ -19,8 +19,9 @@ export function partitionOf(symbol: string, count: number): number {
 /**
  * The ClickHouse shard index (0-based, of `shards`) a symbol's rows are written to. It depends on
  * the symbol alone, not on TRADE_SYNC_PARTITIONS, so a trade lands on the same shard before and
- * after a repartition, and FINAL on each shard still collapses its re-deliveries.
+ * after a repartition, and FINAL on each shard still collapses its re-deliveries. With a partition
+ * count that is a multiple of the shard count, all of a partition's trades go to one shard.
  */
 export function shardOf(symbol: string, shards: number): number {
-  return shards <= 1 ? 0 : symbolHash(`shard:${symbol}`) % shards;
+  return shards <= 1 ? 0 : symbolHash(symbol) % shards;
 }
