@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Queue } from 'bullmq';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis-connection.js';
 import { fileURLToPath } from 'node:url';
 import { AuditLog } from '../src/audit/audit-log.js';
 import type { Config } from '../src/config/index.js';
@@ -25,7 +25,7 @@ import { opsPage } from './pages/ops-page.js';
 export interface DashboardDeps {
   readonly config: Config;
   /** A non-blocking connection (`createRedisConnection(config, 'producer')`): sessions, rate limits, status. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly trades: Queue;
   readonly dlq: Queue;
   /** For the health tile and find-a-trade (reads with FINAL). */

@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection.js';
 import type { Config } from '../src/config/index.js';
 import type { DeadLetter, TradeJobData } from './job-payload.js';
 
 /** The trades queue. Unexpected processor failures retry with backoff before they park as failed. */
-export function createTradesQueue(config: Config, connection: Redis): Queue<TradeJobData> {
+export function createTradesQueue(config: Config, connection: RedisClient): Queue<TradeJobData> {
   return new Queue<TradeJobData>(config.queues.trades, {
     connection,
     prefix: config.redis.prefix,
@@ -13,7 +13,7 @@ export function createTradesQueue(config: Config, connection: Redis): Queue<Trad
 }
 
 /** The dead-letter queue. Dead letters are never removed automatically. */
-export function createDeadLetterQueue(config: Config, connection: Redis): Queue<DeadLetter> {
+export function createDeadLetterQueue(config: Config, connection: RedisClient): Queue<DeadLetter> {
   return new Queue<DeadLetter>(config.queues.dlq, {
     connection,
     prefix: config.redis.prefix,

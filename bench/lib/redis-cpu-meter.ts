@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Report } from './report.js';
 
 /** used_cpu_sys + used_cpu_user of the Redis server (INFO cpu), in seconds. */
-async function redisCpuSeconds(redis: Redis): Promise<number | undefined> {
+async function redisCpuSeconds(redis: RedisClient): Promise<number | undefined> {
   const info = await redis.info('cpu');
   let total = 0;
   let seen = 0;
@@ -21,7 +21,7 @@ async function redisCpuSeconds(redis: Redis): Promise<number | undefined> {
  * its cost per job (BullMQ's scripts, order staging) is part of what a drain costs. Counts all
  * clients of that server: run the bench where nothing else uses it.
  */
-export async function startRedisCpuMeter(redis: Redis): Promise<(report: Report, items: number, unit: 'trade' | 'job') => Promise<void>> {
+export async function startRedisCpuMeter(redis: RedisClient): Promise<(report: Report, items: number, unit: 'trade' | 'job') => Promise<void>> {
   const before = await redisCpuSeconds(redis);
   return async (report, items, unit) => {
     const after = await redisCpuSeconds(redis);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { createDeadLetterQueue, createRedisConnection, createTradesQueue, type DeadLetter, type TradeJobData } from '../../queues/index.js';
 import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
@@ -13,7 +13,7 @@ import type { Report } from './report.js';
 const DDL_TIMEOUT_MS = 180_000;
 
 /** Deletes every key matching the patterns (SCAN + UNLINK; large COUNT, as a shared Redis may hold millions of keys). */
-async function deleteKeys(redis: Redis, patterns: readonly string[]): Promise<void> {
+async function deleteKeys(redis: RedisClient, patterns: readonly string[]): Promise<void> {
   for (const pattern of patterns) {
     let cursor = '0';
     do {
@@ -41,7 +41,7 @@ export async function cleanupAll(): Promise<void> {
 /** The queues and (optionally) the migrated database of one scenario, removed by `cleanup`. */
 export interface ScenarioResources {
   readonly config: Config;
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly trades: Queue<TradeJobData>;
   readonly dlq: Queue<DeadLetter>;
   /** Admin client on the scenario's database (undefined when the scenario has none). */

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Logger } from '../../src/logger.js';
 import type { RoleBoards } from './role-boards.js';
 
@@ -15,7 +15,7 @@ export class QueueDiscovery {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix: string,
     readonly boards: RoleBoards,
     readonly log: Logger,

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { AuditEntry, AuditLog } from '../../src/audit/audit-log.js';
 import type { Config } from '../../src/config/index.js';
 import { REDRIVE_CONCURRENCY } from '../../src/dlq/redrive-consumer.js';
@@ -66,7 +66,7 @@ export interface OpsStatus {
 
 export interface OpsDeps {
   readonly config: Config;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly trades: Queue;
   readonly dlq: Queue;
   readonly clickhouse: ClickHouseClient;

@@ -6,7 +6,7 @@ import { SPILL_SCHEMA_VERSION } from '../spill/spill-schema.js';
 import { createOrderStore } from '../wiring/create-order-tracker.js';
 import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../lifecycle/worker-heartbeat.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { firstLine } from '../errors/first-line.js';
 
 export interface PipelineStatus {
@@ -46,7 +46,7 @@ async function clickhouseStatus(client: ClickHouseClient, database: string): Pro
 /** Queue counts, workers (circuit, spill backlog), DLQ depth, ClickHouse version, schema version and distinct trade rows. */
 export async function readStatus(
   config: Config,
-  redis: Redis,
+  redis: RedisClient,
   queues: readonly Queue[],
   client: ClickHouseClient,
   dlq: Queue,

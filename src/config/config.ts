@@ -3,20 +3,29 @@ import type { DashboardUser } from './dashboard-users.js';
 import type { IngestConfig } from './ingest-config.js';
 import type { Keyring } from '../trade/keyring.js';
 import type { TlsMaterial } from './tls-material.js';
+import type { PartitionLayout } from '../partitions/partition-layout.js';
 
 /** The parsed, frozen configuration. Built once by `loadConfig` at the edge of each process. */
 export interface Config {
   readonly redis: {
-    /** Redis URL (`redis://` or `rediss://`). */
+    /** Redis URL (`redis://` or `rediss://`); on a cluster, the first seed node. */
     readonly url: string;
-    /** Key prefix of every BullMQ queue; wrap it in `{}` for Redis Cluster hash tags. */
+    /** Every configured URL: one for a single Redis, the seed nodes of a cluster. */
+    readonly urls: readonly string[];
+    /** TRADE_SYNC_REDIS_CLUSTER: connect with ioredis `Cluster` to the seed nodes. */
+    readonly cluster: boolean;
+    /** Key prefix of every key; never holds `{}`: hash tags are added per partition (src/partitions/partition-layout.ts). */
     readonly prefix: string;
     /** CA / client certificate / key for `rediss://` (TRADE_SYNC_REDIS_TLS_*); absent when none is set. */
     readonly tls?: TlsMaterial;
   };
   readonly queues: {
+    /** The trades queue's configured name (TRADE_SYNC_QUEUE): roles, labels, `scale trades`. */
     readonly trades: string;
+    /** The dead-letter queue's configured name (TRADE_SYNC_DLQ). */
     readonly dlq: string;
+    /** The queues' Redis names: one BullMQ queue per partition, the DLQ's, global state's. */
+    readonly layout: PartitionLayout;
     /** Jobs the trades queue may hold; producers get backpressure at 80% of it. */
     readonly capacity: number;
     readonly backpressure: 'reject' | 'wait';

@@ -10,7 +10,13 @@ const queueName = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1-100 of 
  * mirrors this schema; `loadConfig` is the only place that reads `process.env`.
  */
 export const envSchema = z.object({
-  TRADE_SYNC_REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  TRADE_SYNC_REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^rediss?$/, error: 'must be redis:// or rediss:// URLs, comma-separated' })).min(1)),
+  TRADE_SYNC_REDIS_CLUSTER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TRADE_SYNC_PARTITIONS: z.coerce.number().int().min(1).max(1_024).default(1),
   TRADE_SYNC_QUEUE_PREFIX: z.string().min(1).max(64).default('trade-sync'),
   TRADE_SYNC_QUEUE: queueName.default('trades'),
   TRADE_SYNC_DLQ: queueName.default('trades-dlq'),

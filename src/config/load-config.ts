@@ -7,6 +7,7 @@ import { clickhouseTlsField, readIngestConfig, redisTlsField } from './read-inge
 import { parseDashboardUsers, type DashboardUser } from './dashboard-users.js';
 import { parseSupervisorProcesses } from './supervisor-processes.js';
 import { orderThresholds } from './order-thresholds.js';
+import { partitionLayout } from '../partitions/partition-layout.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
@@ -72,6 +73,16 @@ function readDashboardTls(env: Env): { certFile: string; keyFile: string } | und
   return { certFile, keyFile };
 }
 
+/** The hash-tag mistakes a Redis Cluster would only reveal later as CROSSSLOT errors, as one line each. */
+function checkRedisLayout(env: Env): void {
+  if (/[{}]/.test(env.TRADE_SYNC_QUEUE_PREFIX)) {
+    throw new ConfigError('TRADE_SYNC_QUEUE_PREFIX must not contain { or }: trade-sync adds the hash tags itself, one per partition (a tag in the prefix would put every partition in one slot)');
+  }
+  if (env.TRADE_SYNC_REDIS_URL.length > 1 && !env.TRADE_SYNC_REDIS_CLUSTER) {
+    throw new ConfigError('TRADE_SYNC_REDIS_URL lists several nodes: set TRADE_SYNC_REDIS_CLUSTER=true for a Redis Cluster, or give one URL');
+  }
+}
+
 /**
  * Parses the environment once into a frozen Config. Throws ConfigError with one line naming
  * the first bad variable. Keys are optional here; commands that sign or verify call
@@ -84,11 +95,19 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
     throw new ConfigError(`${issue?.path.join('.') ?? 'environment'}: ${issue?.message ?? 'invalid'}`);
   }
   const env = result.data;
+  checkRedisLayout(env);
   return deepFreeze<Config>({
-    redis: { url: env.TRADE_SYNC_REDIS_URL, prefix: env.TRADE_SYNC_QUEUE_PREFIX, ...redisTlsField(env) },
+    redis: {
+      url: env.TRADE_SYNC_REDIS_URL[0] as string,
+      urls: env.TRADE_SYNC_REDIS_URL,
+      cluster: env.TRADE_SYNC_REDIS_CLUSTER,
+      prefix: env.TRADE_SYNC_QUEUE_PREFIX,
+      ...redisTlsField(env),
+    },
     queues: {
       trades: env.TRADE_SYNC_QUEUE,
       dlq: env.TRADE_SYNC_DLQ,
+      layout: partitionLayout(env.TRADE_SYNC_QUEUE, env.TRADE_SYNC_DLQ, env.TRADE_SYNC_PARTITIONS, env.TRADE_SYNC_REDIS_CLUSTER),
       capacity: env.TRADE_SYNC_QUEUE_CAPACITY,
       backpressure: env.TRADE_SYNC_BACKPRESSURE,
       backpressureWaitMs: env.TRADE_SYNC_BACKPRESSURE_WAIT_MS,

@@ -28,7 +28,7 @@ export function redisTlsField(env: Env): { tls?: TlsMaterial } {
     { ca: 'TRADE_SYNC_REDIS_TLS_CA_FILE', cert: 'TRADE_SYNC_REDIS_TLS_CERT_FILE', key: 'TRADE_SYNC_REDIS_TLS_KEY_FILE' },
     { ca: env.TRADE_SYNC_REDIS_TLS_CA_FILE, cert: env.TRADE_SYNC_REDIS_TLS_CERT_FILE, key: env.TRADE_SYNC_REDIS_TLS_KEY_FILE },
   );
-  if (tls !== undefined && !env.TRADE_SYNC_REDIS_URL.startsWith('rediss://')) {
+  if (tls !== undefined && !env.TRADE_SYNC_REDIS_URL.every((url) => url.startsWith('rediss://'))) {
     throw new ConfigError('TRADE_SYNC_REDIS_TLS_* files are set but TRADE_SYNC_REDIS_URL is not a rediss:// URL');
   }
   return tls === undefined ? {} : { tls };

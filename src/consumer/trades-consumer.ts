@@ -1,5 +1,5 @@
 import { Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { TradeJobData } from '../../queues/index.js';
 import { Batcher } from '../batching/batcher.js';
 import type { Config } from '../config/index.js';
@@ -12,7 +12,7 @@ import type { TradesConsumerMetrics } from '../metrics/worker-metrics.js';
 export interface TradesConsumerDeps {
   readonly config: Config;
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking calls. */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** A batch's way out: insert, spill or dead-letter, orders. */
   readonly pipeline: SinkPipeline;
   readonly log: Logger;

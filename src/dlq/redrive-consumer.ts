@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { JOB_NAMES, type DeadLetter, type TradeJobData } from '../../queues/index.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
@@ -22,7 +22,7 @@ export class RedriveConsumer {
   readonly #log: Logger;
   #closing: Promise<void> | undefined;
 
-  constructor(deps: { config: Config; connection: Redis; trades: Queue<TradeJobData>; log: Logger; name?: string; onRedriven?: () => void }) {
+  constructor(deps: { config: Config; connection: RedisClient; trades: Queue<TradeJobData>; log: Logger; name?: string; onRedriven?: () => void }) {
     const { config, trades } = deps;
     this.#log = deps.log.child({ component: 'redrive-worker', queue: config.queues.dlq });
     this.#worker = new Worker<DeadLetter>(

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { createRedisConnection, createTradesQueue, type TradeJobData } from '../../queues/index.js';
 import { Batcher } from '../batching/batcher.js';
 import { requireKeys, type Config } from '../config/index.js';
@@ -46,16 +46,16 @@ export class TradeProducer {
   readonly #config: Config;
   readonly #queue: Queue<TradeJobData>;
   readonly #gauge: QueueDepthGauge;
-  readonly #ownedConnection: Redis | undefined;
+  readonly #ownedConnection: RedisClient | undefined;
   /** Open packs of lingering single trades, one per pack size in use. */
   readonly #lingering = new Map<number, Batcher<Trade>>();
   #closed: Promise<void> | undefined;
 
-  constructor(config: Config, connection?: Redis) {
+  constructor(config: Config, connection?: RedisClient) {
     requireKeys(config);
     this.#config = config;
     this.#ownedConnection = connection === undefined ? createRedisConnection(config, 'producer') : undefined;
-    this.#queue = createTradesQueue(config, connection ?? (this.#ownedConnection as Redis));
+    this.#queue = createTradesQueue(config, connection ?? (this.#ownedConnection as RedisClient));
     this.#queue.on('error', () => {}); // connection errors surface as rejected publish calls
     this.#gauge = new QueueDepthGauge(this.#queue);
   }

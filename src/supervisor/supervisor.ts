@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { WorkerRole } from './worker-role.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
@@ -11,7 +11,7 @@ import { deleteSupervisorStatus, writeSupervisorStatus, type QueueProcesses, typ
 
 export interface SupervisorOptions {
   readonly config: Config;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly log: Logger;
   /** Environment of the worker processes. @defaultValue process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -31,7 +31,7 @@ export class Supervisor {
   readonly host = hostname();
   readonly startedAt = new Date().toISOString();
   readonly #config: Config;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #log: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #desired: DesiredState;
@@ -114,7 +114,7 @@ export class Supervisor {
       this.#reconcile();
       await writeSupervisorStatus(this.#redis, this.#config.redis.prefix, this.#config.queues.trades, this.status());
     } catch (err) {
-      this.#log.warn({ err: (err as Error).message }, 'supervisor tick failed (Redis?); processes keep running');
+      this.#log.warn({ err: (err as Error).message }, 'supervisor tick failed (RedisClient?); processes keep running');
     } finally {
       this.#ticking = false;
     }

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { ClickHouseOrderSink } from '../orders/clickhouse-order-sink.js';
@@ -13,14 +13,14 @@ export function ordersNamespace(config: Config): string {
   return `${config.redis.prefix}:${config.queues.trades}:orders`;
 }
 
-export function createOrderStore(config: Config, redis: Redis): OrderStore {
+export function createOrderStore(config: Config, redis: RedisClient): OrderStore {
   return new OrderStore(redis, {
     namespace: ordersNamespace(config),
     fillTtlSeconds: Math.max(7 * DAY_SECONDS, Math.ceil((config.orders.thresholds.timeoutMs * 10) / 1000)),
   });
 }
 
-export function createOrderTracker(config: Config, redis: Redis, clients: readonly ClickHouseClient[], log: Logger): OrderTracker {
+export function createOrderTracker(config: Config, redis: RedisClient, clients: readonly ClickHouseClient[], log: Logger): OrderTracker {
   return new OrderTracker({
     store: createOrderStore(config, redis),
     sink: new ClickHouseOrderSink(clients, config.clickhouse.database),

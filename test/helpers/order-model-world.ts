@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { OrderThresholds } from '../../src/config/order-thresholds.js';
 import { createLogger } from '../../src/logger.js';
 import { decodeRecord } from '../../src/orders/fill-encoding.js';
@@ -47,7 +47,7 @@ export class OrderModelWorld {
   /** Calls so far, by kind. */
   readonly calls = new Map<string, number>();
   readonly #faults: FaultPlan;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #client: ClickHouseClient;
   readonly #database: string;
   readonly #thresholds: OrderThresholds;
@@ -55,7 +55,7 @@ export class OrderModelWorld {
   readonly completeRowAt = new Map<string, number>();
   faultsOn = true;
 
-  constructor(redis: Redis, client: ClickHouseClient, database: string, thresholds: OrderThresholds, faults: FaultPlan) {
+  constructor(redis: RedisClient, client: ClickHouseClient, database: string, thresholds: OrderThresholds, faults: FaultPlan) {
     this.#redis = redis;
     this.#client = client;
     this.#database = database;

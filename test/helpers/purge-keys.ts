@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** Unlinks every key matching `pattern` (SCAN, never KEYS): what obliterate leaves (orders, heartbeats). */
-export async function purgeKeys(redis: Redis, pattern: string): Promise<void> {
+export async function purgeKeys(redis: RedisClient, pattern: string): Promise<void> {
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);

@@ -1,11 +1,11 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { createDeadLetterQueue, createRedisConnection, createTradesQueue, type DeadLetter, type TradeJobData } from '../../queues/index.js';
 import type { Config } from '../../src/config/index.js';
 import { purgeKeys } from './purge-keys.js';
 
 export interface TestQueues {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly trades: Queue<TradeJobData>;
   readonly dlq: Queue<DeadLetter>;
   /** Obliterates both queues, deletes the rest of their keys (order state, heartbeats) and closes the connection. */

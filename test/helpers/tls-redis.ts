@@ -30,7 +30,7 @@ export async function startTlsRedis(dir: string, ca: string, server: CertPair, c
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
     try {
-      await assertRedisReachable({ url, prefix: 'probe', ...(tls ? { tls } : {}) }, 500);
+      await assertRedisReachable({ url, urls: [url], cluster: false, prefix: 'probe', ...(tls ? { tls } : {}) }, 500);
       break;
     } catch (err) {
       if (Date.now() > deadline) {

@@ -25,7 +25,7 @@ test('Redis over mutual TLS (rediss:// + CA, client certificate and key): ingest
   onCleanup(t, () => redis.stop());
 
   // Without a client certificate the TLS-only server is not reachable.
-  await assert.rejects(assertRedisReachable({ url: redis.url, prefix: 'x' }, 1_000), RedisUnavailableError);
+  await assert.rejects(assertRedisReachable({ url: redis.url, urls: [redis.url], cluster: false, prefix: 'x' }, 1_000), RedisUnavailableError);
 
   const { config, ingest, queues } = await startTestIngest(
     t,
