@@ -50,12 +50,12 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
   const { config, redis, log } = deps;
   const d = config.dashboard;
   const secure = deps.secureCookie ?? d.tls !== undefined;
-  const keyPrefix = `${config.redis.prefix}:${config.queues.trades}`;
+  const keyPrefix = `${config.redis.prefix}:${config.queues.layout.stateName}`;
   const sessions = new RedisSessionStore(redis, keyPrefix, d.sessionTtlMs);
   const limiter = new LoginRateLimiter(redis, keyPrefix, d.loginMaxFailures, d.loginWindowMs);
-  const history = deps.history ?? new OpsHistory(() => readWorkerHeartbeats(redis, config.redis.prefix, config.queues.trades));
+  const history = deps.history ?? new OpsHistory(() => readWorkerHeartbeats(redis, config.redis.prefix, config.queues.layout.stateName));
   const boards = new RoleBoards({ basePath: BOARD_PATH, queues: [deps.trades, deps.dlq], title: 'trade-sync', dlq: deps.dlq.name });
-  const audit = new AuditLog(redis, config.redis.prefix, config.queues.trades);
+  const audit = new AuditLog(redis, config.redis.prefix, config.queues.layout.stateName);
   const opsDeps = { config, redis, trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, history, audit };
   const httpLog = log.child({ component: 'dashboard' });
   const locator = new TradeLocator({ trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, database: config.clickhouse.database, spillDir: config.spill.enabled ? config.spill.dir : undefined, audit });
@@ -102,7 +102,7 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
     requireLogin,
     readOnlyUnlessOperator,
     express.json({ limit: '4kb' }),
-    route(scaleHandler({ desired: new DesiredState(redis, config.redis.prefix, config.queues.trades), queues: queueRoles(config), audit, log: httpLog })),
+    route(scaleHandler({ desired: new DesiredState(redis, config.redis.prefix, config.queues.layout.stateName), queues: queueRoles(config), audit, log: httpLog })),
   );
   app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not found' }));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -90,14 +90,14 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
   const { config, redis } = deps;
   const { prefix } = config.redis;
   const [workers, supervisors, desired, ping, tradeCounts, dlqCounts, audit, reconcile] = await Promise.all([
-    readWorkerHeartbeats(redis, prefix, config.queues.trades),
-    readSupervisorStatuses(redis, prefix, config.queues.trades),
-    new DesiredState(redis, prefix, config.queues.trades).get(),
+    readWorkerHeartbeats(redis, prefix, config.queues.layout.stateName),
+    readSupervisorStatuses(redis, prefix, config.queues.layout.stateName),
+    new DesiredState(redis, prefix, config.queues.layout.stateName).get(),
     deps.clickhouse.ping().catch((err: unknown) => ({ success: false as const, error: err as Error })),
     deps.trades.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
     deps.dlq.getJobCounts('waiting', 'active', 'failed', 'completed'),
     deps.audit.recent(30).catch(() => []),
-    readLastReconcile(redis, lastReconcileKey(prefix, config.queues.trades)),
+    readLastReconcile(redis, lastReconcileKey(prefix, config.queues.layout.stateName)),
   ]);
   const now = Date.now();
   const generations = new Map<string, number>();

@@ -52,7 +52,7 @@ export async function readStatus(
   dlq: Queue,
 ): Promise<PipelineStatus> {
   const counts = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const));
-  const workers = await readWorkerHeartbeats(redis, config.redis.prefix, config.queues.trades);
+  const workers = await readWorkerHeartbeats(redis, config.redis.prefix, config.queues.layout.stateName);
   return {
     queues: Object.fromEntries(counts),
     workers,

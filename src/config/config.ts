@@ -77,6 +77,8 @@ export interface Config {
     readonly halfOpenMaxMs: number;
   };
   readonly worker: {
+    /** Partitions a sink worker takes (TRADE_SYNC_WORKER_PARTITIONS, `worker --partitions`); default every one. */
+    readonly partitions: readonly number[];
     readonly concurrency: number;
     readonly batchMaxRows: number;
     readonly batchMaxBytes: number;

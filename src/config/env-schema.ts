@@ -40,6 +40,7 @@ export const envSchema = z.object({
   TRADE_SYNC_HMAC_KEYS_FILE: z.string().optional(),
   TRADE_SYNC_SIGNING_KID: z.string().optional(),
   TRADE_SYNC_WORKER_CONCURRENCY: int(1, 2_000),
+  TRADE_SYNC_WORKER_PARTITIONS: z.string().optional(),
   TRADE_SYNC_BATCH_MAX_ROWS: int(1, 10_000),
   TRADE_SYNC_BATCH_MAX_BYTES: int(1024, 64 * 1024 * 1024),
   TRADE_SYNC_BATCH_MAX_AGE_MS: int(1, 100),

@@ -7,7 +7,7 @@ import { clickhouseTlsField, readIngestConfig, redisTlsField } from './read-inge
 import { parseDashboardUsers, type DashboardUser } from './dashboard-users.js';
 import { parseSupervisorProcesses } from './supervisor-processes.js';
 import { orderThresholds } from './order-thresholds.js';
-import { partitionLayout } from '../partitions/partition-layout.js';
+import { parsePartitionList, partitionLayout } from '../partitions/partition-layout.js';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !Object.isFrozen(value)) {
@@ -83,6 +83,14 @@ function checkRedisLayout(env: Env): void {
   }
 }
 
+function workerPartitions(env: Env): number[] {
+  try {
+    return parsePartitionList(env.TRADE_SYNC_WORKER_PARTITIONS, env.TRADE_SYNC_PARTITIONS);
+  } catch (err) {
+    throw new ConfigError(`TRADE_SYNC_WORKER_PARTITIONS: ${(err as Error).message}`);
+  }
+}
+
 /**
  * Parses the environment once into a frozen Config. Throws ConfigError with one line naming
  * the first bad variable. Keys are optional here; commands that sign or verify call
@@ -144,6 +152,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       halfOpenMaxMs: env.TRADE_SYNC_CIRCUIT_HALF_OPEN_MAX_MS,
     },
     worker: {
+      partitions: workerPartitions(env),
       concurrency: env.TRADE_SYNC_WORKER_CONCURRENCY,
       batchMaxRows: env.TRADE_SYNC_BATCH_MAX_ROWS,
       batchMaxBytes: env.TRADE_SYNC_BATCH_MAX_BYTES,

@@ -11,6 +11,8 @@ import type { TradesConsumerMetrics } from '../metrics/worker-metrics.js';
 
 export interface TradesConsumerDeps {
   readonly config: Config;
+  /** The BullMQ queue it consumes: one partition's (config.queues.layout.tradeQueues). */
+  readonly queue: string;
   /** A connection with `maxRetriesPerRequest: null`; BullMQ duplicates it for blocking calls. */
   readonly connection: RedisClient;
   /** A batch's way out: insert, spill or dead-letter, orders. */
@@ -33,7 +35,7 @@ export interface SinkStats {
 }
 
 /**
- * The BullMQ consumer of the trades queue: each job is decoded (signatures verified, trades
+ * The BullMQ consumer of one partition's trades queue: each job is decoded (signatures verified, trades
  * validated) and waits in a Batcher; each batch goes through the SinkPipeline, and a job
  * completes only once each of its trades is durable: in ClickHouse, in the spill, or in the DLQ.
  */
@@ -52,7 +54,7 @@ export class TradesConsumer {
   constructor(deps: TradesConsumerDeps) {
     const { config } = deps;
     const w = config.worker;
-    this.#queue = config.queues.trades;
+    this.#queue = deps.queue;
     this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
     this.#pipeline = deps.pipeline;
     this.#config = config;

@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { redriveJobId } from './dead-letter-id.js';
 import { deadLetterHint } from './dead-letter-hint.js';
+import { redriveQueue } from './redrive-queue.js';
 
 /** Dead letters a redrive worker works at once (status and the ops page show it for the DLQ). */
 export const REDRIVE_CONCURRENCY = 50;
@@ -22,11 +23,12 @@ export class RedriveConsumer {
   readonly #log: Logger;
   #closing: Promise<void> | undefined;
 
-  constructor(deps: { config: Config; connection: RedisClient; trades: Queue<TradeJobData>; log: Logger; name?: string; onRedriven?: () => void }) {
+  /** `trades`: the trades queue by name; a letter goes back to its own partition (redrive-queue.ts). */
+  constructor(deps: { config: Config; connection: RedisClient; trades: (queue: string) => Queue<TradeJobData>; log: Logger; name?: string; onRedriven?: () => void }) {
     const { config, trades } = deps;
-    this.#log = deps.log.child({ component: 'redrive-worker', queue: config.queues.dlq });
+    this.#log = deps.log.child({ component: 'redrive-worker', queue: config.queues.layout.dlqQueue });
     this.#worker = new Worker<DeadLetter>(
-      config.queues.dlq,
+      config.queues.layout.dlqQueue,
       async (job: Job<DeadLetter>) => {
         if (job.attemptsMade === 0) {
           // The reason is what Bull Board shows; a stack trace of this file would only hide it.
@@ -38,8 +40,9 @@ export class RedriveConsumer {
         const redriveId = redriveJobId(job.id ?? 'x', job.attemptsMade);
         const { envelope, items } = job.data;
         const data = items === undefined ? { envelopes: [envelope] } : { envelopes: [envelope], items: items.map((i) => i.item) };
-        await trades.add(JOB_NAMES.redrive, data, { jobId: redriveId });
-        this.#log.info({ dlqJobId: job.id, tradeId: job.data.tradeId, redriveId }, 'dead letter redriven');
+        const queue = redriveQueue(config.queues.layout, job.data);
+        await trades(queue).add(JOB_NAMES.redrive, data, { jobId: redriveId });
+        this.#log.info({ dlqJobId: job.id, tradeId: job.data.tradeId, redriveId, to: queue }, 'dead letter redriven');
         deps.onRedriven?.();
         return { redriveId };
       },

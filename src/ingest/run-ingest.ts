@@ -1,4 +1,6 @@
-import { createRedisConnection, createTradesQueue } from '../../queues/index.js';
+import { createRedisConnection, createTradeQueues } from '../../queues/index.js';
+import { LayoutRecord } from '../partitions/layout-record.js';
+import { partitionOf } from '../partitions/symbol-hash.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
@@ -38,7 +40,10 @@ function serverTls(config: Config): Parameters<typeof startIngestServer>[0]['tls
 /**
  * `trade-sync ingest`: the HTTPS entry point. One Redis connection (fail fast, like a producer)
  * carries the nonces, the rate-limit buckets and the bulk adds to the trades queue (a request's
- * accepted trades in jobs of up to TRADE_SYNC_PACK_SIZE of the engine's envelopes).
+ * accepted trades in jobs of up to TRADE_SYNC_PACK_SIZE of the engine's envelopes, each job on its
+ * symbol's partition). If one partition's add fails the request is answered 503 though other
+ * partitions took theirs; the engine's retry then lands those twice in Redis, and ClickHouse
+ * (FINAL) keeps each trade once.
  */
 export async function runIngest(config: Config, log: Logger, overrides: { host?: string; port?: number } = {}): Promise<RunningIngest> {
   const keyring = requireKeys(config);
@@ -48,17 +53,30 @@ export async function runIngest(config: Config, log: Logger, overrides: { host?:
   try {
     const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
     connection.on('error', (err: Error) => ingestLog.warn({ err: err.message }, 'redis connection error'));
-    const queue = releasers.add('trades-queue', createTradesQueue(config, connection), (q) => q.close());
-    queue.on('error', () => {}); // failures surface as 503 answers
+    await new LayoutRecord(connection, config).claim(config);
+    const queues = createTradeQueues(config, connection);
+    for (const queue of queues) {
+      releasers.add(`queue ${queue.name}`, queue, (q) => q.close());
+      queue.on('error', () => {}); // failures surface as 503 answers
+    }
+    const count = config.queues.layout.count;
     const { ingest } = config;
     const handler = new IngestHandler({
       keyring,
       config: ingest,
-      nonces: new NonceStore(connection, config.redis.prefix, config.queues.trades, ingest.nonceTtlSeconds),
-      limiter: new KidRateLimiter(connection, config.redis.prefix, config.queues.trades, ingest.ratePerKid, ingest.burstPerKid),
-      gate: new BackpressureGate(new QueueDepthGauge(queue), config.queues.capacity),
+      nonces: new NonceStore(connection, config.redis.prefix, config.queues.layout.stateName, ingest.nonceTtlSeconds),
+      limiter: new KidRateLimiter(connection, config.redis.prefix, config.queues.layout.stateName, ingest.ratePerKid, ingest.burstPerKid),
+      gate: new BackpressureGate(new QueueDepthGauge(queues), config.queues.capacity),
       enqueue: async (trades: readonly VerifiedTrade[]) => {
-        await queue.addBulk(planIngestJobs(trades.map((v) => ({ envelope: v.envelope, tradeId: v.trade.trade_id })), config.queues.packSize));
+        // Each symbol's partition; one bulk add per partition, in parallel (one round trip with one partition).
+        const byPartition = new Map<number, { envelope: VerifiedTrade['envelope']; tradeId: string }[]>();
+        for (const v of trades) {
+          const p = partitionOf(v.trade.symbol, count);
+          let group = byPartition.get(p);
+          if (group === undefined) byPartition.set(p, (group = []));
+          group.push({ envelope: v.envelope, tradeId: v.trade.trade_id });
+        }
+        await Promise.all([...byPartition].map(([p, group]) => queues[p]?.addBulk(planIngestJobs(group, config.queues.packSize))));
       },
       packSize: config.queues.packSize,
       log: ingestLog,

@@ -9,6 +9,8 @@ export interface WorkerInfo {
   readonly pid: number;
   readonly queue: string;
   readonly role: string;
+  /** Partitions its sink consumes (empty for a redrive-only worker; absent from older releases). */
+  readonly partitions?: readonly number[];
   readonly concurrency: number;
   readonly startedAt: string;
   readonly circuit: string;

@@ -1,19 +1,20 @@
 import type { Queue } from 'bullmq';
 
 /**
- * A cached view of how many jobs the queue holds, so publishing does not ask Redis every time:
- * the count is refreshed at most every `refreshMs`, and jobs added since are counted locally.
+ * A cached view of how many jobs the trades queue holds (every partition's, added up), so
+ * publishing does not ask Redis every time: the count is refreshed at most every `refreshMs`,
+ * and jobs added since are counted locally.
  */
 export class QueueDepthGauge {
-  readonly #queue: Queue;
+  readonly #queues: readonly Queue[];
   readonly #refreshMs: number;
   #depth = 0;
   #addedSince = 0;
   #readAt = -Infinity;
   #reading: Promise<void> | undefined;
 
-  constructor(queue: Queue, refreshMs = 250) {
-    this.#queue = queue;
+  constructor(queues: Queue | readonly Queue[], refreshMs = 250) {
+    this.#queues = Array.isArray(queues) ? queues : [queues as Queue];
     this.#refreshMs = refreshMs;
   }
 
@@ -31,8 +32,8 @@ export class QueueDepthGauge {
   }
 
   async #read(): Promise<void> {
-    const counts = await this.#queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
-    this.#depth = Object.values(counts).reduce((a, b) => a + b, 0);
+    const counts = await Promise.all(this.#queues.map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized')));
+    this.#depth = counts.flatMap((c) => Object.values(c)).reduce((a, b) => a + b, 0);
     this.#addedSince = 0;
     this.#readAt = performance.now();
   }

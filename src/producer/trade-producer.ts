@@ -1,6 +1,8 @@
 import type { Queue } from 'bullmq';
 import type { RedisClient } from '../../queues/redis-connection.js';
-import { createRedisConnection, createTradesQueue, type TradeJobData } from '../../queues/index.js';
+import { createRedisConnection, createTradeQueues, type TradeJobData } from '../../queues/index.js';
+import { LayoutRecord } from '../partitions/layout-record.js';
+import { partitionOf } from '../partitions/symbol-hash.js';
 import { Batcher } from '../batching/batcher.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { ProducerClosedError, QueueFullError, TradeValidationError, type FieldIssue } from '../errors/index.js';
@@ -31,6 +33,7 @@ export interface PublishResult {
 
 const HIGH_WATER = 0.8;
 const ADD_CHUNK = 1_000;
+const LAYOUT_RECHECK_MS = 5_000;
 
 /**
  * The producer library: validates, signs and enqueues trades. Invalid input throws
@@ -44,20 +47,26 @@ const ADD_CHUNK = 1_000;
  */
 export class TradeProducer {
   readonly #config: Config;
-  readonly #queue: Queue<TradeJobData>;
+  /** One queue per partition; a trade goes to its symbol's. */
+  readonly #queues: readonly Queue<TradeJobData>[];
   readonly #gauge: QueueDepthGauge;
   readonly #ownedConnection: RedisClient | undefined;
-  /** Open packs of lingering single trades, one per pack size in use. */
-  readonly #lingering = new Map<number, Batcher<Trade>>();
+  readonly #layout: LayoutRecord;
+  #layoutChecked: Promise<void> | undefined;
+  #layoutCheckedAt = 0;
+  /** Open packs of lingering single trades, one per partition and pack size in use. */
+  readonly #lingering = new Map<string, Batcher<Trade>>();
   #closed: Promise<void> | undefined;
 
   constructor(config: Config, connection?: RedisClient) {
     requireKeys(config);
     this.#config = config;
     this.#ownedConnection = connection === undefined ? createRedisConnection(config, 'producer') : undefined;
-    this.#queue = createTradesQueue(config, connection ?? (this.#ownedConnection as RedisClient));
-    this.#queue.on('error', () => {}); // connection errors surface as rejected publish calls
-    this.#gauge = new QueueDepthGauge(this.#queue);
+    const redis = connection ?? (this.#ownedConnection as RedisClient);
+    this.#queues = createTradeQueues(config, redis);
+    for (const queue of this.#queues) queue.on('error', () => {}); // connection errors surface as rejected publish calls
+    this.#gauge = new QueueDepthGauge(this.#queues);
+    this.#layout = new LayoutRecord(redis, config);
   }
 
   async publish(input: Trade | readonly Trade[], options: PublishOptions = {}): Promise<PublishResult> {
@@ -67,39 +76,68 @@ export class TradeProducer {
     const packSize = options.packSize ?? this.#config.queues.packSize;
     const backpressure = options.backpressure ?? this.#config.queues.backpressure;
     if (this.#closed !== undefined) throw new ProducerClosedError();
+    await this.#checkLayout();
+    const count = this.#config.queues.layout.count;
     if (single && packSize > 1) {
+      const trade = trades[0] as Trade;
       await this.#admit(1, backpressure);
-      await this.#lingerFor(packSize).add(trades[0] as Trade);
+      await this.#lingerFor(partitionOf(trade.symbol, count), packSize).add(trade);
       return { trades: 1, jobs: 1 };
     }
-    const jobs = packTrades(this.#config.keyring, trades, packSize);
-    await this.#admit(jobs.length, backpressure);
-    await this.#add(jobs);
-    return { trades: trades.length, jobs: jobs.length };
+    const byPartition = new Map<number, Trade[]>();
+    for (const trade of trades) {
+      const p = partitionOf(trade.symbol, count);
+      let group = byPartition.get(p);
+      if (group === undefined) byPartition.set(p, (group = []));
+      group.push(trade);
+    }
+    const planned = [...byPartition].map(([p, group]) => [p, packTrades(this.#config.keyring, group, packSize)] as const);
+    const jobs = planned.reduce((n, [, j]) => n + j.length, 0);
+    await this.#admit(jobs, backpressure);
+    await Promise.all(planned.map(([p, j]) => this.#add(p, j)));
+    return { trades: trades.length, jobs };
   }
 
-  /** The open pack for this pack size: flushed when full, after lingerMs, or on close. */
-  #lingerFor(packSize: number): Batcher<Trade> {
-    let batcher = this.#lingering.get(packSize);
+  /**
+   * Checks the partition count recorded in Redis (PARTITIONS_MISMATCH) on the first call and
+   * again every LAYOUT_RECHECK_MS, so a producer left running across `trade-sync repartition`
+   * stops publishing to the old partitions instead of stranding trades there.
+   */
+  #checkLayout(): Promise<void> {
+    if (this.#layoutChecked === undefined || performance.now() - this.#layoutCheckedAt > LAYOUT_RECHECK_MS) {
+      this.#layoutCheckedAt = performance.now();
+      this.#layoutChecked = this.#layout.claim(this.#config).catch((err: unknown) => {
+        this.#layoutChecked = undefined; // checked again by the next call
+        throw err;
+      });
+    }
+    return this.#layoutChecked;
+  }
+
+  /** The open pack of a partition for this pack size: flushed when full, after lingerMs, or on close. */
+  #lingerFor(partition: number, packSize: number): Batcher<Trade> {
+    const key = `${partition}/${packSize}`;
+    let batcher = this.#lingering.get(key);
     if (batcher === undefined) {
       const size = Math.min(packSize, MAX_PACK_TRADES);
       batcher = new Batcher<Trade>(
         { maxRows: size, maxEntries: size, maxBytes: Number.POSITIVE_INFINITY, maxAgeMs: this.#config.queues.lingerMs },
         () => ({ rows: 1, bytes: 0 }),
-        (trades) => this.#add(packTrades(this.#config.keyring, trades, size)),
+        (trades) => this.#add(partition, packTrades(this.#config.keyring, trades, size)),
       );
-      this.#lingering.set(packSize, batcher);
+      this.#lingering.set(key, batcher);
     }
     return batcher;
   }
 
-  async #add(jobs: readonly PlannedJob[]): Promise<void> {
+  async #add(partition: number, jobs: readonly PlannedJob[]): Promise<void> {
+    const queue = this.#queues[partition] as Queue<TradeJobData>;
     for (let i = 0; i < jobs.length; i += ADD_CHUNK) {
       const chunk = jobs.slice(i, i + ADD_CHUNK);
       if (chunk.length === 1 && chunk[0] !== undefined) {
-        await this.#queue.add(chunk[0].name, { envelopes: [chunk[0].envelope] }, { jobId: chunk[0].jobId });
+        await queue.add(chunk[0].name, { envelopes: [chunk[0].envelope] }, { jobId: chunk[0].jobId });
       } else {
-        await this.#queue.addBulk(chunk.map((j) => ({ name: j.name, data: { envelopes: [j.envelope] }, opts: { jobId: j.jobId } })));
+        await queue.addBulk(chunk.map((j) => ({ name: j.name, data: { envelopes: [j.envelope] }, opts: { jobId: j.jobId } })));
       }
       this.#gauge.added(chunk.length);
     }
@@ -123,7 +161,7 @@ export class TradeProducer {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await Promise.all([...this.#lingering.values()].map((b) => b.drain()));
-      await this.#queue.close();
+      await Promise.all(this.#queues.map((q) => q.close()));
       await this.#ownedConnection?.quit().catch(() => undefined);
     })();
     return this.#closed;

@@ -55,7 +55,7 @@ export class Supervisor {
     this.#redis = options.redis;
     this.#log = options.log.child({ component: 'supervisor' });
     this.#env = options.env ?? process.env;
-    this.#desired = new DesiredState(options.redis, options.config.redis.prefix, options.config.queues.trades);
+    this.#desired = new DesiredState(options.redis, options.config.redis.prefix, options.config.queues.layout.stateName);
     this.#roles = queueRoles(options.config);
     this.#tickMs = options.tickMs ?? 500;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
@@ -112,7 +112,7 @@ export class Supervisor {
         this.#rolling = this.#rollingRestart(generation).finally(() => (this.#rolling = undefined));
       }
       this.#reconcile();
-      await writeSupervisorStatus(this.#redis, this.#config.redis.prefix, this.#config.queues.trades, this.status());
+      await writeSupervisorStatus(this.#redis, this.#config.redis.prefix, this.#config.queues.layout.stateName, this.status());
     } catch (err) {
       this.#log.warn({ err: (err as Error).message }, 'supervisor tick failed (RedisClient?); processes keep running');
     } finally {
@@ -218,7 +218,7 @@ export class Supervisor {
       this.#log.info({ processes: procs.length }, 'stopping worker processes');
       await Promise.all(procs.map((p) => p.stop(this.#config.worker.shutdownTimeoutMs + 5_000)));
       await this.#rolling?.catch(() => undefined);
-      await deleteSupervisorStatus(this.#redis, this.#config.redis.prefix, this.#config.queues.trades, this.host, process.pid).catch(() => undefined);
+      await deleteSupervisorStatus(this.#redis, this.#config.redis.prefix, this.#config.queues.layout.stateName, this.host, process.pid).catch(() => undefined);
     })();
     return this.#stopping;
   }

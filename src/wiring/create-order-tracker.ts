@@ -8,21 +8,25 @@ import { OrderTracker } from '../orders/order-tracker.js';
 
 const DAY_SECONDS = 86_400;
 
-/** The namespace of a trades queue's order state in Redis (under the queue prefix: a `{hash tag}` prefix keeps it in one Cluster slot). */
-export function ordersNamespace(config: Config): string {
-  return `${config.redis.prefix}:${config.queues.trades}:orders`;
+/**
+ * The namespace of one partition's order state in Redis: `prefix:<queue>:orders`, so it carries
+ * the partition queue's hash tag (`{trades.3}`) and sits in the queue's Cluster slot.
+ */
+export function ordersNamespace(config: Config, queue: string = config.queues.layout.tradeQueues[0] as string): string {
+  return `${config.redis.prefix}:${queue}:orders`;
 }
 
-export function createOrderStore(config: Config, redis: RedisClient): OrderStore {
+export function createOrderStore(config: Config, redis: RedisClient, queue?: string): OrderStore {
   return new OrderStore(redis, {
-    namespace: ordersNamespace(config),
+    namespace: ordersNamespace(config, queue),
     fillTtlSeconds: Math.max(7 * DAY_SECONDS, Math.ceil((config.orders.thresholds.timeoutMs * 10) / 1000)),
   });
 }
 
-export function createOrderTracker(config: Config, redis: RedisClient, clients: readonly ClickHouseClient[], log: Logger): OrderTracker {
+/** One partition's order tracker (fills of an order all travel through one partition). */
+export function createOrderTracker(config: Config, redis: RedisClient, clients: readonly ClickHouseClient[], log: Logger, queue?: string): OrderTracker {
   return new OrderTracker({
-    store: createOrderStore(config, redis),
+    store: createOrderStore(config, redis, queue),
     sink: new ClickHouseOrderSink(clients, config.clickhouse.database),
     thresholds: config.orders.thresholds,
     log,

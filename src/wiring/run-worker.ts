@@ -1,4 +1,7 @@
-import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../queues/index.js';
+import { createDeadLetterQueue, createRedisConnection, tradesQueueNamed, type RedisClient } from '../../queues/index.js';
+import type { Queue } from 'bullmq';
+import type { TradeJobData } from '../../queues/index.js';
+import { LayoutRecord, pendingJobs } from '../partitions/layout-record.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { SinkPipeline } from '../delivery/sink-pipeline.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
@@ -14,7 +17,7 @@ import { circuitName } from '../sinks/insert-circuit.js';
 import { assertSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { replayTarget } from '../spill/replay-target.js';
 import { SpillReplayer } from '../spill/spill-replayer.js';
-import { TradesConsumer } from '../consumer/trades-consumer.js';
+import { TradesConsumer, type SinkStats } from '../consumer/trades-consumer.js';
 import { WorkerHeartbeat } from '../lifecycle/worker-heartbeat.js';
 import { buildSinkStack, type SinkStack } from './build-sink-stack.js';
 import { pingNode } from './create-writer-sink.js';
@@ -23,7 +26,8 @@ import type { WorkerRole } from '../supervisor/worker-role.js';
 
 
 export interface RunningWorker {
-  readonly sink: TradesConsumer | undefined;
+  /** One trades consumer per partition this worker takes (and per queue of an earlier layout it drains). */
+  readonly sinks: readonly TradesConsumer[];
   readonly redrive: RedriveConsumer | undefined;
   readonly stack: SinkStack | undefined;
   readonly replayer: SpillReplayer | undefined;
@@ -32,6 +36,23 @@ export interface RunningWorker {
   collectMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
   /** Graceful stop within the configured deadline; idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * The trades queues this worker consumes: its partitions, plus any queue of an earlier layout
+ * (before `trade-sync repartition`) that still holds jobs, so nothing is stranded there.
+ */
+async function queuesToConsume(config: Config, connection: RedisClient, record: LayoutRecord, log: Logger): Promise<string[]> {
+  const own = config.worker.partitions.map((p) => config.queues.layout.tradeQueues[p] as string);
+  const retired = (await record.knownQueues()).filter((q) => !config.queues.layout.tradeQueues.includes(q));
+  for (const name of retired) {
+    const queue = tradesQueueNamed(config, connection, name);
+    const pending = await pendingJobs(queue).finally(() => queue.close());
+    if (pending === 0) continue;
+    log.warn({ queue: name, pending }, 'draining a trades queue of an earlier partition layout');
+    own.push(name);
+  }
+  return own;
 }
 
 /** Refuses a schema mismatch on the first node that answers; when none answers, starts anyway (spilling). */
@@ -55,11 +76,21 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
   const releasers = new Releasers();
   try {
     const connection = releasers.add('redis', createRedisConnection(config, 'worker'), (c) => c.quit());
-    const trades = releasers.add('trades-queue', createTradesQueue(config, connection), (q) => q.close());
+    const record = new LayoutRecord(connection, config);
+    await record.claim(config);
     const dlq = releasers.add('dlq', createDeadLetterQueue(config, connection), (q) => q.close());
-    trades.on('error', (err) => log.error({ err, queue: config.queues.trades }, 'queue error'));
-    dlq.on('error', (err) => log.error({ err, queue: config.queues.dlq }, 'queue error'));
-    let sink: TradesConsumer | undefined;
+    dlq.on('error', (err) => log.error({ err, queue: config.queues.layout.dlqQueue }, 'queue error'));
+    const queues = new Map<string, Queue<TradeJobData>>();
+    const tradesQueue = (name: string): Queue<TradeJobData> => {
+      let queue = queues.get(name);
+      if (queue === undefined) {
+        queue = releasers.add(`queue ${name}`, tradesQueueNamed(config, connection, name), (q) => q.close());
+        queue.on('error', (err) => log.error({ err, queue: name }, 'queue error'));
+        queues.set(name, queue);
+      }
+      return queue;
+    };
+    const sinks: TradesConsumer[] = [];
     let stack: SinkStack | undefined;
     let replayer: SpillReplayer | undefined;
     let redrive: RedriveConsumer | undefined;
@@ -68,20 +99,21 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     if (role !== 'redrive') {
       stack = releasers.add('sink-stack', await buildSinkStack(config, log, metrics), (s) => s.close());
       await checkSchemaAtStart(stack, config, log);
-      const orders = config.orders.enabled ? releasers.add('order-tracker', createOrderTracker(config, connection, stack.clients, log), (t) => t.stop()) : undefined;
-      orders?.start();
-      const pipeline = new SinkPipeline({
-        insert: stack.insert,
-        spill: stack.spillFile,
-        deadLetters: new DeadLetterPublisher(dlq),
-        redriveOutcomes: new RedriveOutcomeRecorder(dlq, log.child({ component: 'sink-worker', queue: config.queues.trades })),
-        orders,
-        queue: config.queues.trades,
-      });
-      sink = releasers.add('sink-worker', new TradesConsumer({ config, connection, pipeline, log, metrics, name }), (w) =>
-        w.close(config.worker.shutdownTimeoutMs),
-      );
-      await sink.waitUntilReady();
+      for (const queue of await queuesToConsume(config, connection, record, log)) {
+        const orders = config.orders.enabled ? releasers.add(`order-tracker ${queue}`, createOrderTracker(config, connection, stack.clients, log.child({ queue }), queue), (t) => t.stop()) : undefined;
+        orders?.start();
+        const pipeline = new SinkPipeline({
+          insert: stack.insert,
+          spill: stack.spillFile,
+          deadLetters: new DeadLetterPublisher(dlq),
+          redriveOutcomes: new RedriveOutcomeRecorder(dlq, log.child({ component: 'sink-worker', queue })),
+          orders,
+          queue,
+        });
+        const sink = releasers.add(`sink-worker ${queue}`, new TradesConsumer({ config, queue, connection, pipeline, log, metrics, name }), (w) => w.close(config.worker.shutdownTimeoutMs));
+        await sink.waitUntilReady();
+        sinks.push(sink);
+      }
       if (stack.spillFile !== undefined && stack.directory !== undefined) {
         replayer = new SpillReplayer({
           directory: stack.directory,
@@ -97,11 +129,11 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       }
     }
     if (role !== 'sink') {
-      redrive = releasers.add('redrive-worker', new RedriveConsumer({ config, connection, trades, log, name, onRedriven: () => metrics.redriven() }), (w) => w.close());
+      redrive = releasers.add('redrive-worker', new RedriveConsumer({ config, connection, trades: tradesQueue, log, name, onRedriven: () => metrics.redriven() }), (w) => w.close());
       await redrive.waitUntilReady();
     }
     const startedAt = new Date().toISOString();
-    const heartbeat = new WorkerHeartbeat(connection, config.redis.prefix, config.queues.trades, () => ({
+    const heartbeat = new WorkerHeartbeat(connection, config.redis.prefix, config.queues.layout.stateName, () => ({
       queue: config.queues.trades,
       role,
       concurrency: config.worker.concurrency,
@@ -109,18 +141,27 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       circuit: stack === undefined ? 'n/a' : circuitName(stack.circuit.state),
       clickhouseUrl: stack?.sink.currentUrl ?? '',
       spillBacklog: replayer?.backlog ?? 0,
-      stats: { ...(sink?.stats ?? {}), lagMs: metrics.lastLagMs },
+      partitions: role === 'redrive' ? [] : config.worker.partitions,
+      stats: { ...sumStats(sinks), lagMs: metrics.lastLagMs },
     }));
     await heartbeat.beat();
     releasers.add('heartbeat', heartbeat, (h) => h.stop());
-    log.info({ component: 'worker', role, queue: config.queues.trades, concurrency: config.worker.concurrency }, 'worker running');
+    log.info({ component: 'worker', role, queues: sinks.length, partitions: config.worker.partitions, concurrency: config.worker.concurrency }, 'worker running');
     const collectMetrics = async () => {
       metrics.setState({ spillBacklog: replayer?.backlog ?? 0, circuit: stack === undefined ? 'n/a' : circuitName(stack.circuit.state) });
       return metrics.registry.getMetricsAsJSON();
     };
-    return { sink, redrive, stack, replayer, metrics, collectMetrics, stop: () => releasers.releaseAll(log) };
+    return { sinks, redrive, stack, replayer, metrics, collectMetrics, stop: () => releasers.releaseAll(log) };
   } catch (err) {
     await releasers.releaseAll(log);
     throw err;
   }
+}
+
+/** The consumers' counters added up (one per partition), for the heartbeat. */
+function sumStats(sinks: readonly TradesConsumer[]): Partial<SinkStats> {
+  if (sinks.length === 0) return {};
+  const total: SinkStats = { jobs: 0, inserted: 0, spilled: 0, duplicates: 0, deadLettered: 0, batches: 0 };
+  for (const { stats } of sinks) for (const key of Object.keys(total) as (keyof SinkStats)[]) total[key] += stats[key];
+  return total;
 }

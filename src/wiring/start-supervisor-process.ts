@@ -32,7 +32,7 @@ export async function startSupervisorProcess(config: Config, log: Logger, option
     releasers.add('supervisor', supervisor, (s) => s.stop());
     let metricsUrl: string | undefined;
     if (config.metrics.port !== 0) {
-      const reconcileKey = lastReconcileKey(config.redis.prefix, config.queues.trades);
+      const reconcileKey = lastReconcileKey(config.redis.prefix, config.queues.layout.stateName);
       const metrics = new SupervisorMetrics({ supervisor, trades, dlq, lastReconcile: () => readLastReconcile(redis, reconcileKey) });
       const server = await startMetricsServer(() => metrics.render(), config.metrics.host, config.metrics.port, log.child({ component: 'metrics' }));
       releasers.add('metrics-server', server, (s) => s.close());

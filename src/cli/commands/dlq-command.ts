@@ -13,7 +13,7 @@ async function withAdmin<T>(context: CliContext, use: (admin: DeadLetterAdmin, a
   const connection = createRedisConnection(context.config, 'producer');
   const dlq = createDeadLetterQueue(context.config, connection);
   try {
-    return await use(new DeadLetterAdmin(dlq), new AuditLog(connection, context.config.redis.prefix, context.config.queues.trades));
+    return await use(new DeadLetterAdmin(dlq), new AuditLog(connection, context.config.redis.prefix, context.config.queues.layout.stateName));
   } finally {
     await dlq.close();
     await connection.quit();

@@ -126,7 +126,7 @@ export function registerReconcileCommand(program: Command, context: () => CliCon
 
 async function runScheduled(config: Config, o: ReconcileCliOptions, source: SourceSpec, everyMs: number, log: CliContext['log'], client: ReturnType<typeof createClickHouseClient>): Promise<void> {
   const redis = createRedisConnection(config, 'producer');
-  const key = lastReconcileKey(config.redis.prefix, config.queues.trades);
+  const key = lastReconcileKey(config.redis.prefix, config.queues.layout.stateName);
   const stop = new AbortController();
   const loop = runReconcileSchedule({
     everyMs,

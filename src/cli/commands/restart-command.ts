@@ -25,15 +25,15 @@ export function registerRestartCommand(program: Command, context: () => CliConte
       const redis = createRedisConnection(config, 'producer');
       try {
         const { prefix } = config.redis;
-        const supervisors = await readSupervisorStatuses(redis, prefix, config.queues.trades);
+        const supervisors = await readSupervisorStatuses(redis, prefix, config.queues.layout.stateName);
         if (supervisors.length === 0) throw new SupervisorError('ROLLING_RESTART_FAILED', 'no supervisor is running (start one with `trade-sync start`)');
-        const generation = await new DesiredState(redis, prefix, config.queues.trades).requestRollingRestart();
-        await new AuditLog(redis, prefix, config.queues.trades).record({ user: cliUser(), role: 'cli', action: 'rolling restart', target: config.queues.trades, detail: `generation ${generation} on ${supervisors.length} supervisor(s)`, via: 'cli' });
+        const generation = await new DesiredState(redis, prefix, config.queues.layout.stateName).requestRollingRestart();
+        await new AuditLog(redis, prefix, config.queues.layout.stateName).record({ user: cliUser(), role: 'cli', action: 'rolling restart', target: config.queues.trades, detail: `generation ${generation} on ${supervisors.length} supervisor(s)`, via: 'cli' });
         print(`rolling restart to generation ${generation} on ${supervisors.length} supervisor(s)`);
         const deadline = Date.now() + options.timeout * 1000;
         let reported = '';
         for (;;) {
-          const statuses = await readSupervisorStatuses(redis, prefix, config.queues.trades);
+          const statuses = await readSupervisorStatuses(redis, prefix, config.queues.layout.stateName);
           const failed = statuses.find((s) => s.rolling.lastError !== null && !s.rolling.inProgress && s.generation < generation);
           if (failed) throw new SupervisorError('ROLLING_RESTART_FAILED', `${failed.host}:${failed.pid}: ${failed.rolling.lastError}`);
           const finished = statuses.filter((s) => done(s, generation)).length;

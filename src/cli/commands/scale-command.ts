@@ -22,8 +22,8 @@ export function registerScaleCommand(program: Command, context: () => CliContext
       await assertRedisReachable(config.redis);
       const redis = createRedisConnection(config, 'producer');
       try {
-        await new DesiredState(redis, config.redis.prefix, config.queues.trades).set(queue, n);
-        await new AuditLog(redis, config.redis.prefix, config.queues.trades).record({ user: cliUser(), role: 'cli', action: 'scale', target: queue, detail: `${n} process(es) per supervisor host`, via: 'cli' });
+        await new DesiredState(redis, config.redis.prefix, config.queues.layout.stateName).set(queue, n);
+        await new AuditLog(redis, config.redis.prefix, config.queues.layout.stateName).record({ user: cliUser(), role: 'cli', action: 'scale', target: queue, detail: `${n} process(es) per supervisor host`, via: 'cli' });
         print(`${queue}: ${n} ${roles.get(queue)} process${n === 1 ? '' : 'es'} per supervisor host`);
       } finally {
         await redis.quit();

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { environmentWith, loadConfig } from '../../config/index.js';
 import type { WorkerRole } from '../../supervisor/worker-role.js';
 import { startWorkerProcess } from '../../wiring/start-worker-process.js';
 import type { CliContext } from '../cli-context.js';
@@ -8,8 +9,10 @@ export function registerWorkerCommand(program: Command, context: () => CliContex
     .command('worker')
     .description('run a sink worker (trades → ClickHouse, spill, replay) and the dead-letter redrive worker until SIGTERM')
     .addOption(new Option('--role <role>', 'which workers to run').choices(['all', 'sink', 'redrive']).default('all'))
-    .action(async (options: { role: WorkerRole }) => {
-      const { config, log } = context();
+    .option('--partitions <list>', 'partitions the sink takes, e.g. 0-3,6 (TRADE_SYNC_WORKER_PARTITIONS; default: every one)')
+    .action(async (options: { role: WorkerRole; partitions?: string }) => {
+      const { log } = context();
+      const config = options.partitions === undefined ? context().config : loadConfig(environmentWith({ TRADE_SYNC_WORKER_PARTITIONS: options.partitions }));
       await startWorkerProcess(config, log, options.role);
     });
 }

@@ -1,0 +1,66 @@
+import type { Queue } from 'bullmq';
+import type { RedisClient } from '../../queues/redis-connection.js';
+import type { Config } from '../config/index.js';
+import { PartitionsMismatchError } from '../errors/index.js';
+
+/** Job states that still hold work a worker must take. */
+const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** Jobs still to work on a queue (everything but completed and failed). */
+export async function pendingJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts(...PENDING_STATES);
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The partition count every process of a deployment must agree on, recorded in Redis, and every
+ * trades queue any layout has used (so a worker can drain one an earlier layout left behind).
+ * Both keys are untagged single keys (`prefix:<trades>:layout:…`): the same name whatever the
+ * partition count, so a process with another count finds them.
+ */
+export class LayoutRecord {
+  readonly #redis: RedisClient;
+  readonly #countKey: string;
+  readonly #queuesKey: string;
+
+  constructor(redis: RedisClient, config: Config) {
+    this.#redis = redis;
+    const base = `${config.redis.prefix}:${config.queues.trades}:layout`;
+    this.#countKey = `${base}:partitions`;
+    this.#queuesKey = `${base}:queues`;
+  }
+
+  /**
+   * Records this layout when none is (the first process defines it) and throws
+   * PARTITIONS_MISMATCH when another count is recorded.
+   */
+  async claim(config: Config): Promise<void> {
+    const { count, tradeQueues } = config.queues.layout;
+    await this.#redis.set(this.#countKey, String(count), 'NX');
+    const recorded = await this.recorded();
+    if (recorded !== undefined && recorded !== count) throw new PartitionsMismatchError(count, recorded);
+    await this.#redis.sadd(this.#queuesKey, ...tradeQueues);
+  }
+
+  /** The recorded partition count, if any. */
+  async recorded(): Promise<number | undefined> {
+    const value = await this.#redis.get(this.#countKey);
+    return value === null ? undefined : Number(value);
+  }
+
+  /** Every trades queue a layout has used. */
+  async knownQueues(): Promise<string[]> {
+    return (await this.#redis.smembers(this.#queuesKey)).sort();
+  }
+
+  /** `trade-sync repartition`: the new count and its queues (the old queues stay known until drained and forgotten). */
+  async change(count: number, tradeQueues: readonly string[]): Promise<void> {
+    await this.#redis.set(this.#countKey, String(count));
+    await this.#redis.sadd(this.#queuesKey, ...tradeQueues);
+  }
+
+  /** Forgets queues of earlier layouts once they are empty. */
+  async forget(queues: readonly string[]): Promise<void> {
+    if (queues.length > 0) await this.#redis.srem(this.#queuesKey, ...queues);
+  }
+}
