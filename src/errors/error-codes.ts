@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   REDIS_UNAVAILABLE: 'Redis could not be reached.',
   REDIS_CLUSTER_MISMATCH: 'The Redis at TRADE_SYNC_REDIS_URL is a cluster node while TRADE_SYNC_REDIS_CLUSTER is off, or is not one while it is on.',
   PARTITIONS_MISMATCH: "TRADE_SYNC_PARTITIONS differs from the partition count recorded in Redis; `trade-sync repartition` changes it.",
-  REPARTITION_NOT_DRAINED: 'Partitions can be changed only while the queues (and the orders in flight) are empty; stop intake and drain first.',
+  REPARTITION_NOT_DRAINED: '`trade-sync repartition` found jobs in the trades queues or orders in flight; stop intake and let the workers drain them first.',
   SPILL_WRITE_FAILED: 'A batch could not be written to the DuckDB spill (e.g. disk full); its jobs stay in Redis.',
   SPILL_QUERY_FAILED: 'DuckDB rejected the SQL given to `trade-sync spill query`, or a spill file could not be opened.',
   SPILL_BACKUP_INVALID: 'A spill backup failed authentication (tampered, truncated or wrong key); nothing was restored.',
