@@ -1,6 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Config } from '../src/config/index.js';
+
+export type RedisClient = Redis | Cluster;
 
 /**
  * One ioredis connection for BullMQ. `maxRetriesPerRequest: null` is what BullMQ workers need

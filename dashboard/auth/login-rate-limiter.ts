@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** Whether a login may be tried now; when not, how long to wait. */
 export type LoginAllowance = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
@@ -10,12 +10,12 @@ export type LoginAllowance = { readonly allowed: true } | { readonly allowed: fa
  * ends. A success clears the user's count.
  */
 export class LoginRateLimiter {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #max: number;
   readonly #windowMs: number;
 
-  constructor(redis: Redis, keyPrefix: string, maxFailures: number, windowMs: number) {
+  constructor(redis: RedisClient, keyPrefix: string, maxFailures: number, windowMs: number) {
     this.#redis = redis;
     this.#prefix = `${keyPrefix}:dashboard:login-failures:`;
     this.#max = maxFailures;

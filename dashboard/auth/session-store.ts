@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import type { DashboardRole } from '../../src/config/index.js';
 
 export interface Session {
@@ -24,11 +24,11 @@ const ID = /^[A-Za-z0-9_-]{43}$/;
  * expiring after `ttlMs` from login (absolute, not sliding).
  */
 export class RedisSessionStore implements SessionStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #ttlMs: number;
 
-  constructor(redis: Redis, keyPrefix: string, ttlMs: number) {
+  constructor(redis: RedisClient, keyPrefix: string, ttlMs: number) {
     this.#redis = redis;
     this.#prefix = `${keyPrefix}:dashboard:session:`;
     this.#ttlMs = ttlMs;

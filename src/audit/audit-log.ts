@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** One operator action: who, in which role, when, what, on what. */
 export interface AuditEntry {
@@ -25,11 +25,11 @@ const FIELDS = ['at', 'user', 'role', 'action', 'target', 'detail', 'via'] as co
  * Answers "who replayed these trades" for the dashboard and `XRANGE` alike.
  */
 export class AuditLog {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly key: string;
   readonly #maxLength: number;
 
-  constructor(redis: Redis, prefix: string, tradesQueue: string, maxLength = 100_000) {
+  constructor(redis: RedisClient, prefix: string, tradesQueue: string, maxLength = 100_000) {
     this.#redis = redis;
     this.key = `${prefix}:${tradesQueue}:audit`;
     this.#maxLength = maxLength;

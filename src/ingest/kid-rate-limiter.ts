@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /**
  * A token bucket in a Redis hash, refilled from the server's clock, so every ingest instance
@@ -35,12 +35,12 @@ export interface TokenGrant {
 }
 
 export class KidRateLimiter {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #base: string;
   readonly #rate: number;
   readonly #burst: number;
 
-  constructor(redis: Redis, prefix: string, queue: string, ratePerSecond: number, burst: number) {
+  constructor(redis: RedisClient, prefix: string, queue: string, ratePerSecond: number, burst: number) {
     this.#redis = redis;
     this.#base = `${prefix}:ingest:${queue}:rate:`;
     this.#rate = ratePerSecond;

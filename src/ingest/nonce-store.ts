@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { RedisUnavailableError } from '../errors/index.js';
 
 export interface NonceRef {
@@ -12,11 +12,11 @@ export interface NonceRef {
  * One pipeline per request; keys live under `<prefix>:ingest:<queue>:nonce:<kid>:<nonce>`.
  */
 export class NonceStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #base: string;
   readonly #ttlSeconds: number;
 
-  constructor(redis: Redis, prefix: string, queue: string, ttlSeconds: number) {
+  constructor(redis: RedisClient, prefix: string, queue: string, ttlSeconds: number) {
     this.#redis = redis;
     this.#base = `${prefix}:ingest:${queue}:nonce:`;
     this.#ttlSeconds = ttlSeconds;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /**
  * Who is alive, for status pages: each member (a worker or supervisor process) publishes its
@@ -8,13 +8,13 @@ import type { Redis } from 'ioredis';
  * carries a hash tag. Used for worker heartbeats and supervisor status alike.
  */
 export class PresenceRegistry<T> {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #index: string;
   readonly #memberPrefix: string;
   readonly #ttlSeconds: number;
 
   /** Keys: the set `index`, and `memberPrefix + member` for each member's report. */
-  constructor(redis: Redis, keys: { readonly index: string; readonly memberPrefix: string }, ttlSeconds = 10) {
+  constructor(redis: RedisClient, keys: { readonly index: string; readonly memberPrefix: string }, ttlSeconds = 10) {
     this.#redis = redis;
     this.#index = keys.index;
     this.#memberPrefix = keys.memberPrefix;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { PresenceRegistry } from './presence-registry.js';
 import { processAlive } from './process-alive.js';
 
@@ -34,7 +34,7 @@ const TTL_SECONDS = 10;
 export const STALE_AFTER_MS = 5_000;
 
 /** Where a queue's worker heartbeats live (a set index of them, so readers need no SCAN). */
-function heartbeats(redis: Redis, prefix: string, queue: string): PresenceRegistry<WorkerInfo & { beatAt: string }> {
+function heartbeats(redis: RedisClient, prefix: string, queue: string): PresenceRegistry<WorkerInfo & { beatAt: string }> {
   return new PresenceRegistry(redis, { index: `${prefix}:${queue}:worker-index`, memberPrefix: `${prefix}:${queue}:workers:` }, TTL_SECONDS);
 }
 
@@ -45,7 +45,7 @@ export class WorkerHeartbeat {
   readonly #info: () => Omit<WorkerInfo, 'host' | 'pid'>;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(redis: Redis, prefix: string, queue: string, info: () => Omit<WorkerInfo, 'host' | 'pid'>, intervalMs = 2_000) {
+  constructor(redis: RedisClient, prefix: string, queue: string, info: () => Omit<WorkerInfo, 'host' | 'pid'>, intervalMs = 2_000) {
     this.#registry = heartbeats(redis, prefix, queue);
     this.#info = info;
     this.#timer = setInterval(() => void this.beat(), intervalMs);
@@ -68,7 +68,7 @@ export class WorkerHeartbeat {
  * heartbeat older than STALE_AFTER_MS is marked stale, and one of a process on this host that no
  * longer runs is marked gone (readers leave gone ones out of totals).
  */
-export async function readWorkerHeartbeats(redis: Redis, prefix: string, queue: string, now = Date.now()): Promise<WorkerReport[]> {
+export async function readWorkerHeartbeats(redis: RedisClient, prefix: string, queue: string, now = Date.now()): Promise<WorkerReport[]> {
   const here = hostname();
   return (await heartbeats(redis, prefix, queue).readAll()).map((info) => {
     const beatAt = info.beatAt ?? info.startedAt; // heartbeats of older releases carry no beatAt

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** The orders' Lua scripts (src/orders/lua/*.lua), every key in KEYS; the key count is given per call. */
 const NAMES = {
@@ -33,7 +34,7 @@ declare module 'ioredis' {
 let sources: Record<string, string> | undefined;
 
 /** Defines the scripts on a connection once (read from their files the first time). */
-export function defineOrdersScripts(redis: Redis): void {
+export function defineOrdersScripts(redis: RedisClient): void {
   if (Object.hasOwn(redis, 'tsOrdersStage')) return;
   sources ??= Object.fromEntries(Object.values(NAMES).map((file) => [file, readFileSync(new URL(`./lua/${file}.lua`, import.meta.url), 'utf8')]));
   for (const [command, file] of Object.entries(NAMES)) redis.defineCommand(command, { lua: sources[file] as string });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { decodeFill, decodeRecord, encodeFill, encodeRecord, type OrderFills } from './fill-encoding.js';
 import { defineOrdersScripts } from './lua-scripts.js';
 import { isTerminalFill, type OrderFill } from './order-fill.js';
@@ -38,11 +38,11 @@ const KEYS_PER_CALL = 1_000;
  * and `batches` (batch records and their index by write time).
  */
 export class OrderStore {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #ns: string;
   readonly #ttl: number;
 
-  constructor(redis: Redis, options: OrderStoreOptions) {
+  constructor(redis: RedisClient, options: OrderStoreOptions) {
     defineOrdersScripts(redis);
     this.#redis = redis;
     this.#ns = options.namespace;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { z } from 'zod';
 import type { ReconcileSummary } from './run-reconcile.js';
 
@@ -54,12 +54,12 @@ export function lastReconcileOf(summary: ReconcileSummary): LastReconcile {
   };
 }
 
-export async function saveLastReconcile(redis: Redis, key: string, last: LastReconcile): Promise<void> {
+export async function saveLastReconcile(redis: RedisClient, key: string, last: LastReconcile): Promise<void> {
   await redis.set(key, JSON.stringify(last));
 }
 
 /** The last result, or undefined when none is stored (or it is unreadable). */
-export async function readLastReconcile(redis: Redis, key: string): Promise<LastReconcile | undefined> {
+export async function readLastReconcile(redis: RedisClient, key: string): Promise<LastReconcile | undefined> {
   const text = await redis.get(key);
   if (text === null) return undefined;
   try {

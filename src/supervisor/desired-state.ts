@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** Redis keys of one pipeline's supervisor state (named after its trades queue, so pipelines never mix). */
 export function supervisorKeys(prefix: string, tradesQueue: string) {
@@ -19,10 +19,10 @@ export function supervisorKeys(prefix: string, tradesQueue: string) {
  * and `trades = 2`, six sink processes run.
  */
 export class DesiredState {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #keys: ReturnType<typeof supervisorKeys>;
 
-  constructor(redis: Redis, prefix: string, tradesQueue: string) {
+  constructor(redis: RedisClient, prefix: string, tradesQueue: string) {
     this.#redis = redis;
     this.#keys = supervisorKeys(prefix, tradesQueue);
   }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/redis-connection.js';
 import { PresenceRegistry } from '../lifecycle/presence-registry.js';
 import { supervisorKeys } from './desired-state.js';
 import type { ProcessExit, ProcessInfo } from './managed-process.js';
@@ -30,19 +30,19 @@ export interface SupervisorStatus {
 }
 
 /** Where the supervisors of a trades queue report their status (one per host and pid). */
-function statuses(redis: Redis, prefix: string, tradesQueue: string): PresenceRegistry<SupervisorStatus> {
+function statuses(redis: RedisClient, prefix: string, tradesQueue: string): PresenceRegistry<SupervisorStatus> {
   const { hostPrefix } = supervisorKeys(prefix, tradesQueue);
   return new PresenceRegistry(redis, { index: `${hostPrefix}index`, memberPrefix: hostPrefix });
 }
 
-export async function writeSupervisorStatus(redis: Redis, prefix: string, tradesQueue: string, status: SupervisorStatus): Promise<void> {
+export async function writeSupervisorStatus(redis: RedisClient, prefix: string, tradesQueue: string, status: SupervisorStatus): Promise<void> {
   await statuses(redis, prefix, tradesQueue).publish(`${status.host}:${status.pid}`, status);
 }
 
-export async function deleteSupervisorStatus(redis: Redis, prefix: string, tradesQueue: string, host: string, pid: number): Promise<void> {
+export async function deleteSupervisorStatus(redis: RedisClient, prefix: string, tradesQueue: string, host: string, pid: number): Promise<void> {
   await statuses(redis, prefix, tradesQueue).remove(`${host}:${pid}`);
 }
 
-export function readSupervisorStatuses(redis: Redis, prefix: string, tradesQueue: string): Promise<SupervisorStatus[]> {
+export function readSupervisorStatuses(redis: RedisClient, prefix: string, tradesQueue: string): Promise<SupervisorStatus[]> {
   return statuses(redis, prefix, tradesQueue).readAll();
 }
