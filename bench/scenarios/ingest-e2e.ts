@@ -10,6 +10,7 @@ import { percentile, perSecond } from '../lib/timing.js';
 import { generateTrades } from '../lib/trades.js';
 import { noteWarnings, verifyPipeline } from '../lib/verify.js';
 import { VisibilityPoller } from '../lib/visibility-poller.js';
+import { listeningPid, startPipelineCpu } from '../lib/machine-cpu.js';
 import { startTradeSyncWorker, type WorkerProcess } from '../lib/worker-process.js';
 import { startProducer } from '../lib/producer-process.js';
 import { INGEST_CLIENTS, postAsFastAsPossible, TRADES_PER_REQUEST } from './ingest.js';
@@ -55,7 +56,10 @@ export const ingestE2e: Scenario = {
       const server = await startIngestProcess(env, cert, INGEST_CLIENTS);
       let worker: WorkerProcess | undefined;
       try {
+        const services = [listeningPid(config.redis.url), listeningPid(config.clickhouse.url)];
+        const acceptCpu = startPipelineCpu([server.pid, ...services]);
         const accept = await postAsFastAsPossible(server, acceptBodies, report);
+        const acceptCpuPerTrade = acceptCpu(accept.accepted);
         const acceptRate = perSecond(accept.accepted, accept.ms);
         report.figure('accept', `accept rate: ${options.trades.toLocaleString('en-US')} trades, ${INGEST_CLIENTS} clients × ${TRADES_PER_REQUEST.toLocaleString('en-US')} a request, no worker`, acceptRate, 'trades/s');
         report.mark('accept');
@@ -82,12 +86,22 @@ export const ingestE2e: Scenario = {
         report.figure('poll', `resolution: mean ClickHouse poll interval (target ${options.pollMs} ms)`, poller.meanPollMs, 'ms');
         report.expect(allSeen, `${steadyTotal - poller.seen} of ${steadyTotal} steady trades never became visible within ${options.maxWaitS} s (--max-wait)`);
 
+        const sustainedCpu = startPipelineCpu([server.pid, worker.pid, ...services]);
         const started = performance.now();
         const baseline = options.trades + steadyTotal;
         await postAsFastAsPossible(server, sustainedBodies, report);
         const drain = await waitRowsInserted(r, worker, baseline + options.trades, `${this.name}: sustained`, options.maxWaitS * 1000, baseline);
         reportDrain(report, drain, started, options.trades, { key: 'sustained', label: `sustained: ${options.trades.toLocaleString('en-US')} trades posted as fast as possible → all queryable`, unit: 'trades/s', timeoutS: options.maxWaitS });
         report.figure('sustained_ratio', 'sustained ÷ accept rate', perSecond(drain.done, drain.endedAt - started) / acceptRate, '');
+        // On a box the accept phase already saturates, the whole pipeline can go no faster than
+        // accept × (CPU per trade accepting ÷ CPU per trade end to end), CPU of the pipeline's own
+        // processes: clients (this process), ingest, worker, Redis, ClickHouse.
+        const sustainedCpuPerTrade = sustainedCpu(drain.done);
+        if (acceptCpuPerTrade !== undefined && sustainedCpuPerTrade !== undefined) {
+          report.figure('cpu-accept', '  CPU per trade while accepting (clients, ingest, Redis, ClickHouse)', acceptCpuPerTrade, 'µs/trade');
+          report.figure('cpu-sustained', '  CPU per trade ingest → queryable (the same and the worker)', sustainedCpuPerTrade, 'µs/trade');
+          report.figure('sustained_ceiling', '  CPU-bound ceiling of sustained ÷ accept (CPU per trade accepting ÷ end to end)', acceptCpuPerTrade / sustainedCpuPerTrade, '');
+        }
         report.mark('sustained');
         reportRss(report, worker);
       } finally {
