@@ -14,6 +14,7 @@ import { startRedisCluster, type LocalRedisCluster } from '../helpers/redis-clus
 import { runCli, spawnCli } from '../helpers/spawn-cli.js';
 import { TEST_KEYS, testEnv } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
+import { keySlot } from '../../src/partitions/key-slot.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { pendingJobs } from '../helpers/wait-for-drained.js';
 
@@ -60,6 +61,10 @@ test('Redis Cluster, 4 partitions: every trade exactly once, and the partitions\
   await producer.publish(trades.slice(0, 3_000), { packSize: 100 });
   await Promise.all(trades.slice(3_000).map((trade) => producer.publish(trade))); // coalesced singles
 
+  for (const name of config.queues.layout.tradeQueues) {
+    const slot = Number(await (queues.connection as import('ioredis').Cluster).cluster('KEYSLOT', `${config.redis.prefix}:${name}:wait`));
+    assert.equal(keySlot(`${config.redis.prefix}:${name}:wait`), slot, `trade-sync's slot of ${name} is the cluster's`);
+  }
   const owners = new Map<number, string[]>();
   for (const name of config.queues.layout.tradeQueues) {
     const perNode = await keysPerNode(cluster, `${config.redis.prefix}:${name}:*`);
@@ -68,7 +73,7 @@ test('Redis Cluster, 4 partitions: every trade exactly once, and the partitions\
     owners.set(port, [...(owners.get(port) ?? []), name]);
   }
   t.diagnostic(`partition queues per node: ${JSON.stringify(Object.fromEntries(owners))}`);
-  assert.ok(owners.size > 1, 'the 4 partition queues are spread over more than one node');
+  assert.equal(owners.size, 3, 'the 4 partition queues, each tagged into its quarter of the slot range, sit on all 3 nodes');
 
   const worker = await runWorker(config, log);
   onCleanup(t, () => worker.stop());

@@ -22,7 +22,7 @@ export function registerRepartitionCommand(program: Command, context: () => CliC
     )
     .action(async (options: { to: number; wait?: boolean; timeout: number }) => {
       const { config, print } = context();
-      if (options.to < 1 || options.to > 1_024) throw new ConfigError('--to must be 1 to 1024');
+      if (options.to < 1 || options.to > 256) throw new ConfigError('--to must be 1 to 256');
       await assertRedisReachable(config.redis);
       const redis = createRedisConnection(config, 'producer');
       try {
