@@ -8,7 +8,7 @@ import { OrderTracker } from '../orders/order-tracker.js';
 
 const DAY_SECONDS = 86_400;
 
-/** The namespace of a trades queue's order state in Redis (under the queue prefix: a `{hash tag}` prefix keeps it in one Cluster slot). */
+/** The namespace of a trades queue's order state in Redis; a partition's queue name (`{trades.0}`) is its hash tag, so all of it is in that queue's Cluster slot (src/orders/README.md). */
 export function ordersNamespace(config: Config): string {
   return `${config.redis.prefix}:${config.queues.trades}:orders`;
 }
