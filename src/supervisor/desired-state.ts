@@ -1,3 +1,4 @@
+import { execAll } from '../../queues/exec-all.js';
 import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** Redis keys of one pipeline's supervisor state (named after its trades queue, so pipelines never mix). */
@@ -31,7 +32,7 @@ export class DesiredState {
   async seed(defaults: Readonly<Record<string, number>>): Promise<void> {
     const pipeline = this.#redis.pipeline();
     for (const [queue, count] of Object.entries(defaults)) pipeline.hsetnx(this.#keys.desired, queue, String(count));
-    await pipeline.exec();
+    await execAll(pipeline);
   }
 
   async get(): Promise<Record<string, number>> {
