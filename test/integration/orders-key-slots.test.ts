@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
 import { OrderStore } from '../../src/orders/order-store.js';
 import { ordersNamespace } from '../../src/wiring/create-order-tracker.js';
 import { recordCommandKeys, slotsOf, type RecordedCommand } from '../helpers/command-key-recorder.js';
@@ -12,10 +12,10 @@ import { orderStoreWorkout } from '../helpers/order-store-workout.js';
 import { purgeKeys } from '../helpers/purge-keys.js';
 import { testEnv } from '../helpers/test-env.js';
 
-/** A config whose trades queue is a partition's, `{<name>.<n>}` (the hash tag a partitioned setup gives it). */
-function partitionConfig(): Config {
-  const config = loadConfig(testEnv());
-  return { ...config, queues: { ...config.queues, trades: `{t-${randomBytes(4).toString('hex')}.3}` } };
+/** Partition 3's orders namespace of a 4-partition layout (its queue name, `{<name>.3~k}`, is the hash tag). */
+function partitionNamespace(): string {
+  const config = loadConfig(testEnv({ TRADE_SYNC_PARTITIONS: '4' }));
+  return ordersNamespace(config, config.queues.layout.tradeQueues[3]);
 }
 
 async function recordedRun(t: TestContext, namespace: string): Promise<RecordedCommand[]> {
@@ -29,16 +29,15 @@ async function recordedRun(t: TestContext, namespace: string): Promise<RecordedC
 }
 
 test('every key the orders store passes to Redis (scripts, MGET, ZRANGEBYSCORE) is under its namespace and in the one slot of the partition queue\'s hash tag, whatever braces the members hold', async (t) => {
-  const config = partitionConfig();
-  const namespace = ordersNamespace(config);
-  assert.match(namespace, /^[^{]*:\{t-[0-9a-f]{8}\.3\}:orders$/, 'the queue name carries the only hash tag of the namespace');
+  const namespace = partitionNamespace();
+  assert.match(namespace, /^[^{]*:\{t-[0-9a-f]{12}\.3(~\d+)?\}:orders$/, 'the queue name carries the only hash tag of the namespace');
   const recorded = await recordedRun(t, namespace);
   const scripts = recorded.filter((c) => c.name === 'evalsha' || c.name === 'eval');
   assert.ok(scripts.length >= 9, `every script ran (${scripts.length} script calls)`);
   assert.ok(recorded.some((c) => c.name === 'mget') && recorded.some((c) => c.name === 'zrangebyscore'));
   for (const c of recorded) for (const key of c.keys) assert.ok(key.startsWith(`${namespace}:`), `${c.name} key ${key} is under the namespace`);
   assert.ok(scripts.every((c) => c.keys.length >= 1), 'every script is given its keys');
-  assert.deepEqual([...slotsOf(recorded)], [keySlot(config.queues.trades)], 'one slot: the hash tag\'s');
+  assert.deepEqual([...slotsOf(recorded)], [keySlot(namespace)], 'one slot: the hash tag\'s');
 });
 
 test('the slot check can fail: without a hash tag the same calls spread over many slots', async (t) => {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { keySlot } from '../../src/partitions/key-slot.js';
 import { parsePartitionList, partitionLayout, queueForSymbol } from '../../src/partitions/partition-layout.js';
 import { partitionOf } from '../../src/partitions/symbol-hash.js';
+import { keySlot as ioredisSlot } from '../helpers/key-slot.js';
 
 test('keySlot is Redis Cluster\'s CRC16 slot, hash tags included', () => {
   assert.equal(keySlot('123456789'), 0x31c3 % 16_384); // the CRC16-XMODEM check value
@@ -44,4 +45,11 @@ test('--partitions lists: ranges and numbers; anything else is refused in one li
   assert.throws(() => parsePartitionList('4', 4), /"4" is not a partition or range of 0-3/);
   assert.throws(() => parsePartitionList('2-1', 4), /"2-1"/);
   assert.throws(() => parsePartitionList('x', 4), /"x"/);
+});
+
+test('keySlot agrees with ioredis\'s own slot function on many keys', () => {
+  for (let i = 0; i < 2_000; i++) {
+    const key = `k${i}:${(i * 7919).toString(36)}${i % 3 === 0 ? `{tag${i % 17}}` : ''}${i % 5 === 0 ? '{}' : ''}`;
+    assert.equal(keySlot(key), ioredisSlot(key), key);
+  }
 });
