@@ -30,11 +30,11 @@ function counterSum(metrics: MetricsJson, name: string, label?: [string, string]
 
 /**
  * The `queue` and `partition` labels of a unit: `trades`/`0` … for the sinks of each partition,
- * `trades-dlq` with no partition (an empty label, which Prometheus drops) for the DLQ.
+ * `trades-dlq` with no partition label for the DLQ.
  */
-function unitLabels(units: ReadonlyMap<string, ScalableUnit>, unit: string): { queue: string; partition: string } {
+function unitLabels(units: ReadonlyMap<string, ScalableUnit>, unit: string): { queue: string; partition?: string } {
   const u = units.get(unit);
-  return { queue: u?.queue ?? unit, partition: u?.partition === undefined ? '' : String(u.partition) };
+  return u?.partition === undefined ? { queue: u?.queue ?? unit } : { queue: u.queue, partition: String(u.partition) };
 }
 
 /**
