@@ -3,7 +3,8 @@ import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Logger } from '../../src/logger.js';
 import type { RoleBoards } from './role-boards.js';
 
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** A queue name, plain or hash-tagged as partitions are (`{trades.5}` of an earlier layout, shown as `trades.5`). */
+const NAME = /^(?:[A-Za-z0-9_.-]{1,100}|\{[A-Za-z0-9_.-]{1,100}\})$/;
 
 /**
  * Finds queues that appear later under the BullMQ prefix (their `<prefix>:<name>:meta` key) and
@@ -34,7 +35,7 @@ export class QueueDiscovery {
         const queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
         queue.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'queue error'));
         this.#queues.push(queue);
-        this.boards.add(queue);
+        this.boards.add(queue, name.replace(/^\{(.*)\}$/, '$1'));
         added.push(name);
       }
     } while (cursor !== '0');
