@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { JOB_NAMES } from '../../queues/index.js';
+import { JOB_NAMES, tradesQueueNamed } from '../../queues/index.js';
+import { QueueDiscovery } from '../../dashboard/board/queue-discovery.js';
+import { RoleBoards } from '../../dashboard/board/role-boards.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { createLogger } from '../../src/logger.js';
 import { DesiredState } from '../../src/supervisor/desired-state.js';
@@ -85,4 +87,19 @@ test('ops page API: a line per partition with its counts and workers; scale one 
   assert.equal(found.status, 200, found.text);
   const locations = (found.body as { locations: { where: string; queue?: string; state?: string }[] }).locations;
   assert.deepEqual(locations.map((l) => [l.where, l.queue, l.state]), [['trades-queue', `{${trades}.3}`, 'delayed']]);
+});
+
+test('queue discovery shows a partition queue of an earlier layout ({trades.7}) as trades.7', async () => {
+  const old = tradesQueueNamed(h.config, h.queues.connection, `{${trades}.7}`);
+  await old.add(JOB_NAMES.pack, { envelopes: [] }, { delay: 600_000 });
+  const boards = new RoleBoards({ basePath: '/board', queues: [...h.queues.allTrades, h.queues.dlq], title: 't' });
+  const discovery = new QueueDiscovery(h.queues.connection, h.config.redis.prefix, boards, createLogger('silent'));
+  try {
+    assert.deepEqual(await discovery.scan(), [`{${trades}.7}`]);
+    assert.ok(boards.has(`{${trades}.7}`));
+  } finally {
+    await discovery.stop();
+    await old.obliterate({ force: true });
+    await old.close();
+  }
 });
