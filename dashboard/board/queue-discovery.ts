@@ -4,8 +4,8 @@ import { scanKeys } from '../../queues/scan-keys.js';
 import type { Logger } from '../../src/logger.js';
 import type { RoleBoards } from './role-boards.js';
 
-/** A queue name as config allows it, or a partition's `{name.n~k}` (its hash tag on a Redis Cluster). */
-const NAME = /^[A-Za-z0-9_.{}~-]{1,100}$/;
+/** A queue name, plain or hash-tagged as partitions are (`{trades.5~12}` of an earlier layout, shown as `trades.5`). */
+const NAME = /^(?:[A-Za-z0-9_.-]{1,100}|\{[A-Za-z0-9_.-]{1,100}(?:~\d+)?\})$/;
 
 /**
  * Finds queues that appear later under the BullMQ prefix (their `<prefix>:<name>:meta` key) and
@@ -33,7 +33,7 @@ export class QueueDiscovery {
         const queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
         queue.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'queue error'));
         this.#queues.push(queue);
-        this.boards.add(queue);
+        this.boards.add(queue, name.replace(/^\{(.*?)(?:~\d+)?\}$/, '$1'));
         added.push(name);
       }
     }

@@ -23,7 +23,7 @@ export const ERROR_CODES = {
   SPILL_QUERY_FAILED: 'DuckDB rejected the SQL given to `trade-sync spill query`, or a spill file could not be opened.',
   SPILL_BACKUP_INVALID: 'A spill backup failed authentication (tampered, truncated or wrong key); nothing was restored.',
   DLQ_JOB_NOT_FOUND: 'No dead letter with that id is parked in the dead-letter queue.',
-  QUEUE_UNKNOWN: 'The supervisor runs no worker for that queue (scale takes the trades queue or the dead-letter queue).',
+  QUEUE_UNKNOWN: 'The supervisor runs no worker for that queue or partition (scale takes the trades queue, optionally with --partitions, one partition as trades.i, or the dead-letter queue).',
   ROLLING_RESTART_FAILED: 'A rolling restart did not finish in time: no supervisor answered, or a new process never became ready.',
   SERVICES_NOT_INSTALLED: '`up` found ClickHouse or Redis missing and cannot install it here (not root, or not Debian/Ubuntu); it printed the one command to run.',
   // --- HTTPS ingest (src/ingest/) ---
