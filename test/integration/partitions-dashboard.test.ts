@@ -36,12 +36,12 @@ test('Bull Board lists each partition queue as trades.i, and the DLQ; Retry send
   const listed = await operator.get('/board/api/queues');
   assert.equal(listed.status, 200, listed.text);
   const boards = (listed.body as { queues: { name: string; displayName?: string }[] }).queues.map((q) => [q.name, q.displayName]).sort();
-  assert.deepEqual(boards, [...[0, 1, 2, 3].map((p) => [`{${trades}.${p}}`, `${trades}.${p}`]), [`{${dlq}}`, dlq]].sort());
+  assert.deepEqual(boards, [...[0, 1, 2, 3].map((p) => [h.config.queues.layout.tradeQueues[p], `${trades}.${p}`]), [`{${dlq}}`, dlq]].sort());
 
   const trade = makeTrade({ symbol: 'RETRY' });
   const letter = await h.queues.dlq.add(
     JOB_NAMES.deadLetter,
-    { envelope: { payload: JSON.stringify(trade) }, tradeId: trade.trade_id, error: { code: 'CLICKHOUSE_BAD_DATA', message: 'test dead letter' }, attempts: 1, failedAt: new Date().toISOString(), source: { queue: `{${trades}.2}`, jobId: trade.trade_id } },
+    { envelope: { payload: JSON.stringify(trade) }, tradeId: trade.trade_id, error: { code: 'CLICKHOUSE_BAD_DATA', message: 'test dead letter' }, attempts: 1, failedAt: new Date().toISOString(), source: { queue: h.config.queues.layout.tradeQueues[2] as string, jobId: trade.trade_id } },
     { jobId: `dl.${trade.trade_id}` },
   );
   const id = letter.id ?? '';
@@ -61,7 +61,7 @@ test('ops page API: a line per partition with its counts and workers; scale one 
   assert.equal(res.status, 200, res.text);
   const queues = (res.body as { queues: { name: string; partition: number | null; bullQueue: string; role: string; counts: { delayed?: number }; processes: { pid: number }[] }[] }).queues;
   assert.deepEqual(queues.map((q) => [q.name, q.partition, q.bullQueue, q.role]), [
-    ...[0, 1, 2, 3].map((p) => [`${trades}.${p}`, p, `{${trades}.${p}}`, 'sink']),
+    ...[0, 1, 2, 3].map((p) => [`${trades}.${p}`, p, h.config.queues.layout.tradeQueues[p], 'sink']),
     [dlq, null, `{${dlq}}`, 'redrive'],
   ]);
   assert.deepEqual(queues.map((q) => q.counts.delayed ?? 0), [0, 2, 0, 1, 0]);
@@ -86,17 +86,17 @@ test('ops page API: a line per partition with its counts and workers; scale one 
   const found = await operator.get(`/ops/api/trades/${alone.trade_id}`);
   assert.equal(found.status, 200, found.text);
   const locations = (found.body as { locations: { where: string; queue?: string; state?: string }[] }).locations;
-  assert.deepEqual(locations.map((l) => [l.where, l.queue, l.state]), [['trades-queue', `{${trades}.3}`, 'delayed']]);
+  assert.deepEqual(locations.map((l) => [l.where, l.queue, l.state]), [['trades-queue', h.config.queues.layout.tradeQueues[3], 'delayed']]);
 });
 
-test('queue discovery shows a partition queue of an earlier layout ({trades.7}) as trades.7', async () => {
-  const old = tradesQueueNamed(h.config, h.queues.connection, `{${trades}.7}`);
+test('queue discovery shows a partition queue of an earlier layout ({trades.7~3}) as trades.7', async () => {
+  const old = tradesQueueNamed(h.config, h.queues.connection, `{${trades}.7~3}`);
   await old.add(JOB_NAMES.pack, { envelopes: [] }, { delay: 600_000 });
   const boards = new RoleBoards({ basePath: '/board', queues: [...h.queues.partitions, h.queues.dlq], title: 't' });
   const discovery = new QueueDiscovery(h.queues.connection, h.config.redis.prefix, boards, createLogger('silent'));
   try {
-    assert.deepEqual(await discovery.scan(), [`{${trades}.7}`]);
-    assert.ok(boards.has(`{${trades}.7}`));
+    assert.deepEqual(await discovery.scan(), [`{${trades}.7~3}`]);
+    assert.ok(boards.has(`{${trades}.7~3}`));
   } finally {
     await discovery.stop();
     await old.obliterate({ force: true });

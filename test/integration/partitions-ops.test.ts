@@ -48,7 +48,7 @@ test('4 partitions: `status` has a row per partition with its counts, a total an
   const json = await runCli(['status', '--json'], env);
   assert.equal(json.code, 0, json.output);
   const status = JSON.parse(json.stdout) as { partitions: { partition: number; name: string; queue: string; counts: { waiting: number }; workers: number }[]; totals: { waiting: number }; dlq: { name: string; queue: string } };
-  assert.deepEqual(status.partitions.map((p) => [p.partition, p.name, p.queue, p.counts.waiting, p.workers]), expected.map((n, p) => [p, `${trades}.${p}`, `{${trades}.${p}}`, n, 0]));
+  assert.deepEqual(status.partitions.map((p) => [p.partition, p.name, p.queue, p.counts.waiting, p.workers]), expected.map((n, p) => [p, `${trades}.${p}`, config.queues.layout.tradeQueues[p], n, 0]));
   assert.equal(status.totals.waiting, published.length);
   assert.deepEqual(status.dlq, { ...status.dlq, name: config.queues.dlq, queue: `{${config.queues.dlq}}` });
 
