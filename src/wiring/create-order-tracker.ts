@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { ClickHouseOrderSink } from '../orders/clickhouse-order-sink.js';
+import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topology-resolver.js';
 import { OrderStore } from '../orders/order-store.js';
 import { OrderTracker } from '../orders/order-tracker.js';
 
@@ -20,10 +21,11 @@ export function createOrderStore(config: Config, redis: Redis): OrderStore {
   });
 }
 
-export function createOrderTracker(config: Config, redis: Redis, clients: readonly ClickHouseClient[], log: Logger): OrderTracker {
+/** `topology` (with TRADE_SYNC_CLICKHOUSE_CLUSTER) routes each order to the shard of its symbol; `clients` follow config.clickhouse.urls. */
+export function createOrderTracker(config: Config, redis: Redis, clients: readonly ClickHouseClient[], log: Logger, topology?: ClusterTopologyResolver): OrderTracker {
   return new OrderTracker({
     store: createOrderStore(config, redis),
-    sink: new ClickHouseOrderSink(clients, config.clickhouse.database),
+    sink: new ClickHouseOrderSink(clients, config.clickhouse.database, topology === undefined ? undefined : { topology, urls: config.clickhouse.urls }),
     thresholds: config.orders.thresholds,
     log,
   });

@@ -34,11 +34,13 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Refuses a schema mismatch on the first node that answers; when none answers, starts anyway (spilling). */
+/** Refuses a schema mismatch (and a cluster it cannot route to) on the first node that answers; when none answers, starts anyway (spilling). */
 async function checkSchemaAtStart(stack: SinkStack, config: Config, log: Logger): Promise<void> {
   for (const client of stack.clients) {
     if (!(await pingNode(client))) continue;
     await assertSchemaVersion(client, config.clickhouse.database);
+    // A cluster configuration error (ClusterTopologyError) stops the worker here, in one line.
+    await stack.topology?.get();
     return;
   }
   log.warn({ urls: config.clickhouse.urls }, 'no ClickHouse node answers at start-up; spilling until one does (its schema is checked before the first insert)');
@@ -68,7 +70,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     if (role !== 'redrive') {
       stack = releasers.add('sink-stack', await buildSinkStack(config, log, metrics), (s) => s.close());
       await checkSchemaAtStart(stack, config, log);
-      const orders = config.orders.enabled ? releasers.add('order-tracker', createOrderTracker(config, connection, stack.clients, log), (t) => t.stop()) : undefined;
+      const orders = config.orders.enabled ? releasers.add('order-tracker', createOrderTracker(config, connection, stack.clients, log, stack.topology), (t) => t.stop()) : undefined;
       orders?.start();
       const pipeline = new SinkPipeline({
         insert: stack.insert,
