@@ -19,7 +19,7 @@ import { makeTrade } from '../helpers/trade-factory.js';
 const SYMBOLS = ['AAPL', 'NVDA', 'MSFT', 'JPM', 'TSLA', 'BTC-USD'];
 const silent = createLogger('silent');
 
-test('2 shards × 1 replica: spill replay splits DuckDB\'s body by shard; a retried batch is dropped by replicated block dedup; misconfigurations are one-line errors', async (t) => {
+test('2 shards × 1 replica: spill replay splits DuckDB\'s body by shard; a retried batch is dropped by replicated block dedup, a re-delivery collapsed by FINAL; misconfigurations are one-line errors', async (t) => {
   const cluster = await privateClickHouseCluster(t, { shards: 2, replicasPerShard: 1 });
   const env = testEnv({ TRADE_SYNC_CLICKHOUSE_URL: cluster.urls, TRADE_SYNC_CLICKHOUSE_CLUSTER: cluster.name });
   const config = testConfig(env);
@@ -55,7 +55,7 @@ test('2 shards × 1 replica: spill replay splits DuckDB\'s body by shard; a retr
     for (const s of shard2.symbols) assert.equal(shardOf(s, 2), 1, `${s} on shard 2`);
   });
 
-  await t.test('a batch sent twice (a retry) makes the same block on the same shard: the second is dropped', async () => {
+  await t.test('a batch sent twice (a retry) makes the same block on the same shard: the second is dropped; a re-delivery in another block is collapsed by Distributed FINAL', async () => {
     const rows = Array.from({ length: 50 }, (_, i) => makeTradeRow(makeTrade({ symbol: SYMBOLS[i % SYMBOLS.length] })));
     const before = await Promise.all(clients.map((c) => localRowCount(c, database)));
     await sink.insert(rows);
@@ -63,6 +63,12 @@ test('2 shards × 1 replica: spill replay splits DuckDB\'s body by shard; a retr
     await sink.insert(rows);
     assert.deepEqual(await Promise.all(clients.map((c) => localRowCount(c, database))), once, 'no physical row added by the retry');
     assert.equal(once[0]! - before[0]! + (once[1]! - before[1]!), 50);
+    // A re-delivery in another block is stored again, and FINAL through the Distributed table collapses it per shard.
+    const final = await countTrades(clients[0]!, database);
+    await sink.insert(rows.slice(0, 25));
+    const again = await Promise.all(clients.map((c) => localRowCount(c, database)));
+    assert.equal(again[0]! + again[1]! - (once[0]! + once[1]!), 25, 'the other block was stored');
+    assert.equal(await countTrades(clients[1]!, database), final, 'count() FINAL through Distributed is unchanged');
   });
 
   await t.test('a shard with no configured URL stops the worker at start-up with CLICKHOUSE_SHARD_UNCOVERED', async () => {

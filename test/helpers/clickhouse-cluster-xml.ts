@@ -26,7 +26,10 @@ export function clusterMemberXml(name: string, member: ClusterMember, members: r
       return `<shard><internal_replication>true</internal_replication>${replicas}</shard>`;
     })
     .join('\n      ');
-  return `  <interserver_http_host>127.0.0.1</interserver_http_host>
+  // keep_alive_timeout: longer than the client's idle-socket TTL (2.5 s) even when a loaded machine
+  // delays the client's timers, so a kept-alive socket is never reused just as the server closes it.
+  return `  <keep_alive_timeout>30</keep_alive_timeout>
+  <interserver_http_host>127.0.0.1</interserver_http_host>
   <interserver_http_port>${member.interserverPort}</interserver_http_port>
   <zookeeper>
     <node><host>${zookeeper.host}</host><port>${zookeeper.port}</port></node>
