@@ -71,6 +71,29 @@ test('2 shards × 1 replica: spill replay splits DuckDB\'s body by shard; a retr
     assert.equal(await countTrades(clients[1]!, database), final, 'count() FINAL through Distributed is unchanged');
   });
 
+  await t.test('a replica down when the sink starts: its shard\'s rows fail as unavailable (retried, then spilled), the others go in; once it is back it is found and used', async () => {
+    const late = cluster.replicas[1]!;
+    await late.kill();
+    const fresh = createWriterSink(config, silent);
+    onCleanup(t, () => fresh.sink.close());
+    const onShard = (shard: number) => Array.from({ length: 10 }, () => makeTradeRow(makeTrade({ symbol: SYMBOLS.find((sym) => shardOf(sym, 2) === shard) })));
+    await fresh.sink.insert(onShard(0));
+    await assert.rejects(fresh.sink.insert(onShard(1)), { code: 'CLICKHOUSE_UNAVAILABLE' });
+    await late.start();
+    const rows = onShard(1);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        await fresh.sink.insert(rows);
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    assert.match(fresh.sink.currentUrl, new RegExp(` 2=${late.url}$`));
+  });
+
   await t.test('a shard with no configured URL stops the worker at start-up with CLICKHOUSE_SHARD_UNCOVERED', async () => {
     const onlyShard1 = testConfig({ ...env, TRADE_SYNC_CLICKHOUSE_URL: cluster.replicas[0]!.url });
     await assert.rejects(runWorker(onlyShard1, silent), (err: Error & { code?: string }) => {

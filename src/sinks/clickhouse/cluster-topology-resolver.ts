@@ -14,8 +14,9 @@ export interface ClusterNodeClient {
  * Discovers, once, which configured node serves which shard (probeClusterNode on every node,
  * then buildTopology). Nodes that do not answer stay unresolved and are probed again at most
  * every `recheckMs` while any is left, so a replica that was down at start-up is used once it is
- * back. A configuration error (ClusterTopologyError) is thrown to every caller; while no node
- * answers, `get()` throws CLICKHOUSE_UNAVAILABLE (transient: the batch retries, then spills).
+ * back. A configuration error (ClusterTopologyError) is thrown to the first callers (later, when
+ * a late node is misconfigured, it is logged and that node stays unused); while no node answers,
+ * `get()` throws CLICKHOUSE_UNAVAILABLE (transient: the batch retries, then spills).
  */
 export class ClusterTopologyResolver {
   readonly cluster: string;
@@ -33,10 +34,21 @@ export class ClusterTopologyResolver {
     this.#recheckMs = recheckMs;
   }
 
-  /** The topology: complete once every node answered; until then the last partial one (re-probed every recheckMs). */
+  /**
+   * The topology: complete once every node answered; until then the last partial one, while the
+   * unresolved nodes are probed again in the background every recheckMs (an insert never waits
+   * for a probe of a node that may hang until its timeout). Only the first call waits.
+   */
   get(): Promise<ClusterTopology> {
     const known = this.#known;
-    if (known !== undefined && (known.unresolved.length === 0 || Date.now() - this.#probedAt < this.#recheckMs)) return Promise.resolve(known);
+    if (known === undefined) return this.#probeOnce();
+    if (known.unresolved.length > 0 && Date.now() - this.#probedAt >= this.#recheckMs) {
+      this.#probeOnce().catch((err: unknown) => this.#log.warn({ err: (err as Error).message }, 'cluster topology probe failed'));
+    }
+    return Promise.resolve(known);
+  }
+
+  #probeOnce(): Promise<ClusterTopology> {
     this.#probing ??= this.#probe().finally(() => (this.#probing = undefined));
     return this.#probing;
   }
