@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what trade-sync needs on a Debian machine, one progress line per step:
 # clickhouse-server and Redis on 127.0.0.1 (8123, 6379); for the tests also curl, openssl,
-# promtool and Chromium. Idempotent; never stops a running service. Used by `npm test` (pretest),
+# promtool, Chromium and ZooKeeper (Debian's jars, with a Java runtime: the ClickHouse cluster
+# tests in test/cluster/ start a private one; no ZooKeeper service is started here). Idempotent; never stops a running service. Used by `npm test` (pretest),
 # .ci/run and `trade-sync up` (which passes --runtime).
 #
 #   --runtime         only what running trade-sync needs (ClickHouse, Redis), not the test tools
@@ -34,6 +35,8 @@ say() { step=$((step + 1)); echo "[ensure-services] step ${step}: $*"; }
 
 has() {
   case "$assume_missing" in *",$1,"*) return 1 ;; esac
+  # zookeeper is a library package (no command): its jar, and java to run it.
+  if [ "$1" = zookeeper ]; then [ -r /usr/share/java/zookeeper.jar ] && command -v java >/dev/null 2>&1; return; fi
   command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/bin/$1" ]
 }
 
@@ -50,6 +53,7 @@ if [ "$runtime" = 0 ]; then
   need openssl openssl
   need promtool --no-install-recommends prometheus
   need chromium chromium
+  need zookeeper zookeeper
 fi
 
 if [ ${#packages[@]} -gt 0 ]; then

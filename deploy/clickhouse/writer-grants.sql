@@ -23,3 +23,12 @@ CREATE USER IF NOT EXISTS trade_sync_writer IDENTIFIED WITH sha256_password BY '
 GRANT INSERT ON trade_sync.trades TO trade_sync_writer;
 GRANT INSERT ON trade_sync.orders TO trade_sync_writer;
 -- Nothing else: no SELECT, no ALTER, no DROP, no other database.
+
+-- With TRADE_SYNC_CLICKHOUSE_CLUSTER (README "ClickHouse cluster"): run this on every node (or add
+-- ON CLUSTER <name> to each statement), let the admin run ON CLUSTER DDL, and let the writer insert
+-- into the replicated local tables it writes instead of the Distributed ones:
+--   GRANT CLUSTER ON *.* TO trade_sync_admin;
+--   GRANT INSERT ON trade_sync.trades_local TO trade_sync_writer;
+--   GRANT INSERT ON trade_sync.orders_local TO trade_sync_writer;
+-- The writer reads system.macros and system.clusters to find each node's shard (no grant needed
+-- unless the server sets select_from_system_db_requires_grant; then GRANT SELECT ON those two).

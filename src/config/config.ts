@@ -50,6 +50,11 @@ export interface Config {
     readonly adminUser: string;
     readonly adminPassword: string;
     readonly timeoutMs: number;
+    /**
+     * TRADE_SYNC_CLICKHOUSE_CLUSTER: the cluster (in the servers' `<remote_servers>`) that
+     * migrations run ON and whose shards inserts are spread over; undefined on a single node.
+     */
+    readonly cluster: string | undefined;
     /** CA / client certificate / key for `https://` nodes (TRADE_SYNC_CLICKHOUSE_TLS_*); absent when none is set. */
     readonly tls?: TlsMaterial;
   };

@@ -36,6 +36,7 @@ export const envSchema = z.object({
   TRADE_SYNC_CLICKHOUSE_ADMIN_USER: z.string().min(1).optional(),
   TRADE_SYNC_CLICKHOUSE_ADMIN_PASSWORD: z.string().optional(),
   TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS: int(100, 30_000),
+  TRADE_SYNC_CLICKHOUSE_CLUSTER: identifier.optional(),
   TRADE_SYNC_HMAC_KEYS: z.string().optional(),
   TRADE_SYNC_HMAC_KEYS_FILE: z.string().optional(),
   TRADE_SYNC_SIGNING_KID: z.string().optional(),

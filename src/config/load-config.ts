@@ -131,6 +131,7 @@ export function loadConfig(source: Readonly<Record<string, string | undefined>> 
       adminUser: env.TRADE_SYNC_CLICKHOUSE_ADMIN_USER ?? env.TRADE_SYNC_CLICKHOUSE_USER,
       adminPassword: env.TRADE_SYNC_CLICKHOUSE_ADMIN_PASSWORD ?? env.TRADE_SYNC_CLICKHOUSE_PASSWORD,
       timeoutMs: env.TRADE_SYNC_CLICKHOUSE_TIMEOUT_MS,
+      cluster: env.TRADE_SYNC_CLICKHOUSE_CLUSTER,
       ...clickhouseTlsField(env),
     },
     keyring: readKeyring(env),

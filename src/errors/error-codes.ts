@@ -40,6 +40,12 @@ export const ERROR_CODES = {
   RECONCILE_SOURCE_INVALID: 'The reconcile source cannot be read: not a DuckDB/Parquet/CSV file, no such table, or a required column is missing.',
   RECONCILE_COLUMN_UNKNOWN: 'The column mapping names a field trade-sync does not compare, or a column the source does not have.',
   RECONCILE_WINDOW_INVALID: 'The reconcile window is malformed: --from/--to not an ISO-8601 UTC time or nanoseconds, or --from not before --to.',
+  // --- ClickHouse cluster (TRADE_SYNC_CLICKHOUSE_CLUSTER, src/sinks/clickhouse/cluster-topology.ts) ---
+  CLICKHOUSE_CLUSTER_UNKNOWN: "A ClickHouse node has no cluster of the TRADE_SYNC_CLICKHOUSE_CLUSTER name in its <remote_servers> (system.clusters).",
+  CLICKHOUSE_NODE_NOT_IN_CLUSTER: 'A URL in TRADE_SYNC_CLICKHOUSE_URL is not one of the cluster\'s replicas (no shard of the cluster is local to it).',
+  CLICKHOUSE_SHARD_MACRO_MISSING: 'A ClickHouse node of the cluster defines no `shard` or `replica` macro (<macros>), which the replicated tables\' paths need.',
+  CLICKHOUSE_CLUSTER_INCONSISTENT: 'The configured nodes disagree: different shard counts, replicas of one shard with different `shard` macros, or two shards with the same one.',
+  CLICKHOUSE_SHARD_UNCOVERED: 'A shard of the cluster has no URL in TRADE_SYNC_CLICKHOUSE_URL, so its trades could not be written; list at least one replica of every shard.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -16,3 +16,4 @@ export { SpillError } from './spill-error.js';
 export { SupervisorError } from './supervisor-error.js';
 export { IngestError, type IngestErrorCode } from './ingest-error.js';
 export { ReconcileError, type ReconcileErrorCode } from './reconcile-error.js';
+export { ClusterTopologyError, type ClusterTopologyErrorCode } from './cluster-topology-error.js';

@@ -1,5 +1,8 @@
-/** Minimal config.xml + users.xml for a private clickhouse-server (18.16 through current). */
-export function clickhouseServerConfig(dir: string, httpPort: number, tcpPort: number): { config: string; users: string } {
+/**
+ * Minimal config.xml + users.xml for a private clickhouse-server (18.16 through current).
+ * `extra` is XML inserted at the end of config.xml (e.g. a cluster's `<zookeeper>`, `<macros>`).
+ */
+export function clickhouseServerConfig(dir: string, httpPort: number, tcpPort: number, extra = ''): { config: string; users: string } {
   const config = `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/error.log</errorlog><size>10M</size><count>2</count></logger>
@@ -15,7 +18,7 @@ export function clickhouseServerConfig(dir: string, httpPort: number, tcpPort: n
   <default_database>default</default_database>
   <mark_cache_size>268435456</mark_cache_size>
   <max_concurrent_queries>100</max_concurrent_queries>
-</yandex>
+${extra}</yandex>
 `;
   const users = `<?xml version="1.0"?>
 <yandex>

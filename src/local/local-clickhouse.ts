@@ -33,11 +33,14 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts clickhouse-server with its data in `dir` on the given ports and waits until it answers. */
-export async function startLocalClickHouse(options: { dir: string; httpPort: number; tcpPort: number; timeoutMs?: number; bin?: string }): Promise<LocalClickHouse> {
+/**
+ * Starts clickhouse-server with its data in `dir` on the given ports and waits until it answers.
+ * `extraConfig` is XML appended to its config.xml (a cluster member's ZooKeeper, macros, cluster).
+ */
+export async function startLocalClickHouse(options: { dir: string; httpPort: number; tcpPort: number; timeoutMs?: number; bin?: string; extraConfig?: string }): Promise<LocalClickHouse> {
   const { dir, httpPort, tcpPort } = options;
   for (const sub of ['data', 'tmp', 'log', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub), { recursive: true });
-  const { config, users } = clickhouseServerConfig(dir, httpPort, tcpPort);
+  const { config, users } = clickhouseServerConfig(dir, httpPort, tcpPort, options.extraConfig);
   writeFileSync(join(dir, 'config.xml'), config);
   writeFileSync(join(dir, 'users.xml'), users);
   const child = spawn(options.bin ?? 'clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore', detached: false });

@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { classifyInsertError } from '../sinks/clickhouse/classify-insert-error.js';
+import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topology-resolver.js';
+import { localTable } from '../sinks/clickhouse/cluster-ddl.js';
+import { isNodeFailure } from '../sinks/failover-sink.js';
+import { groupByShard } from '../sinks/group-by-shard.js';
 import type { OrderRow } from './order-row.js';
 import { orderMember, splitOrderMember } from './order-fill.js';
 
@@ -9,34 +12,61 @@ const COLUMNS = [
   'fill_count', 'first_ts_ns', 'last_ts_ns', 'status', 'version',
 ] as const;
 
+/** With TRADE_SYNC_CLICKHOUSE_CLUSTER: which configured node serves which shard. */
+export interface OrderSinkCluster {
+  readonly topology: ClusterTopologyResolver;
+  /** The URL of each client, in the same order. */
+  readonly urls: readonly string[];
+}
+
+const line = (o: OrderRow) =>
+  [o.account, o.orderId, o.symbol, o.side, o.venue, o.orderQty, o.filledQty, o.notional, o.vwap, o.fillCount, o.firstTsNs, o.lastTsNs, o.status, o.version].join('\t');
+
 /**
- * Writes order rows into `<database>.orders` in one TabSeparated request (validated fields need
- * no escaping), on the first node that accepts the connection (primary first, then backups).
+ * Writes order rows in one TabSeparated request (validated fields need no escaping). On a single
+ * node: into `<database>.orders` on the first node that accepts the connection (primary first,
+ * then backups). On a cluster: each order into `<database>.orders_local` on a replica of the
+ * shard of its symbol (the shard its trades went to), one request per shard; and the completion
+ * check reads the Distributed `orders` table with FINAL, on any node that answers.
  */
 export class ClickHouseOrderSink {
   readonly #clients: readonly ClickHouseClient[];
-  readonly #table: string;
+  readonly #database: string;
+  readonly #cluster: OrderSinkCluster | undefined;
 
-  constructor(clients: readonly ClickHouseClient[], database: string) {
+  constructor(clients: readonly ClickHouseClient[], database: string, cluster?: OrderSinkCluster) {
     this.#clients = clients;
-    this.#table = `${database}.orders`;
+    this.#database = database;
+    this.#cluster = cluster;
   }
 
   async insert(rows: readonly OrderRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const body = rows
-      .map((o) =>
-        [o.account, o.orderId, o.symbol, o.side, o.venue, o.orderQty, o.filledQty, o.notional, o.vwap, o.fillCount, o.firstTsNs, o.lastTsNs, o.status, o.version].join('\t'),
-      )
-      .join('\n');
-    let lastError: unknown = new Error('no ClickHouse node configured');
-    for (const client of this.#clients) {
+    const cluster = this.#cluster;
+    if (cluster === undefined) return this.#insertOnFirst(this.#clients, `${this.#database}.orders`, rows);
+    const topology = await cluster.topology.get();
+    const groups = groupByShard(rows, topology.shardCount, (o) => o.symbol);
+    const settled = await Promise.allSettled(
+      groups.map(async (group, shard) => {
+        if (group.length === 0) return;
+        const clients = (topology.shards[shard] ?? []).map((url) => this.#clients[cluster.urls.indexOf(url)]).filter((c): c is ClickHouseClient => c !== undefined);
+        await this.#insertOnFirst(clients, `${this.#database}.${localTable('orders')}`, group);
+      }),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  async #insertOnFirst(clients: readonly ClickHouseClient[], table: string, rows: readonly OrderRow[]): Promise<void> {
+    const body = `${rows.map(line).join('\n')}\n`;
+    let lastError: unknown = new Error(`no ClickHouse node to write ${table} to`);
+    for (const client of clients) {
       try {
-        await client.insert({ table: this.#table, columns: [...COLUMNS], format: 'TabSeparated', values: Readable.from([`${body}\n`], { objectMode: false }) });
+        await client.insert({ table, columns: [...COLUMNS], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) });
         return;
       } catch (err) {
         lastError = err;
-        if (classifyInsertError(err).serverCode !== undefined) throw err; // the server answered: not a connection failure
+        if (!isNodeFailure(err)) throw err; // the server refused the rows: not a node that is down
       }
     }
     throw lastError;
@@ -55,13 +85,25 @@ export class ClickHouseOrderSink {
         const [account, orderId] = splitOrderMember(m);
         return `('${account}', '${orderId}')`;
       });
-      const result = await (this.#clients[0] as ClickHouseClient).query({
-        query: `SELECT account, order_id FROM ${this.#table} FINAL WHERE status != 'incomplete' AND (account, order_id) IN (${tuples.join(', ')})`,
-        format: 'JSONEachRow',
-      });
-      for (const r of await result.json<{ account: string; order_id: string }>()) done.add(orderMember(r.account, r.order_id));
+      const query = `SELECT account, order_id FROM ${this.#database}.orders FINAL WHERE status != 'incomplete' AND (account, order_id) IN (${tuples.join(', ')})`;
+      for (const r of await this.#read(query)) done.add(orderMember(r.account, r.order_id));
     }
     return done;
+  }
+
+  /** On one node, the primary: other single nodes hold other data. On a cluster, every node's Distributed table reads all shards: the first that answers. */
+  async #read(query: string): Promise<{ account: string; order_id: string }[]> {
+    const clients = this.#cluster === undefined ? this.#clients.slice(0, 1) : this.#clients;
+    let lastError: unknown = new Error('no ClickHouse node configured');
+    for (const client of clients) {
+      try {
+        return await (await client.query({ query, format: 'JSONEachRow' })).json<{ account: string; order_id: string }>();
+      } catch (err) {
+        lastError = err;
+        if (!isNodeFailure(err)) throw err;
+      }
+    }
+    throw lastError;
   }
 }
 

@@ -10,14 +10,22 @@ export interface SinkNode {
   readonly ping: () => Promise<boolean>;
 }
 
-/** A failure of the connection itself (refused, reset, timed out), not an answer from the server. */
-function isConnectionFailure(err: unknown): boolean {
-  return classifyInsertError(err).serverCode === undefined;
+/**
+ * Server codes saying this replica cannot take writes now, though another replica of the same
+ * data may: NO_ZOOKEEPER (225), TABLE_IS_READ_ONLY (242, e.g. just restarted and not yet
+ * reconnected to ZooKeeper), UNKNOWN_STATUS_OF_INSERT (319), KEEPER_EXCEPTION (999).
+ */
+const REPLICA_UNAVAILABLE_CODES: ReadonlySet<number> = new Set([225, 242, 319, 999]);
+
+/** A failure of the connection itself (refused, reset, timed out) or of this replica, not of the data. */
+export function isNodeFailure(err: unknown): boolean {
+  const { serverCode } = classifyInsertError(err);
+  return serverCode === undefined || REPLICA_UNAVAILABLE_CODES.has(serverCode);
 }
 
 /**
  * Several ClickHouse nodes behind one sink: inserts go to the current node; a connection
- * failure moves on to the next node in the same call (so the circuit never sees it while any
+ * failure (or a replica that cannot take writes now) moves on to the next node in the same call (so the circuit never sees it while any
  * node answers); while on a backup, the primary is pinged every `recheckMs` and taken back.
  */
 export class FailoverSink implements TradeSink {
@@ -64,7 +72,7 @@ export class FailoverSink implements TradeSink {
         }
         return;
       } catch (err) {
-        if (!isConnectionFailure(err)) throw err;
+        if (!isNodeFailure(err)) throw err;
         lastError = err;
       }
     }

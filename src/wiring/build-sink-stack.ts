@@ -4,8 +4,8 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { meteredSink } from '../metrics/metered-sink.js';
 import type { WorkerMetrics } from '../metrics/worker-metrics.js';
-import type { FailoverSink } from '../sinks/failover-sink.js';
-import { createWriterSink } from './create-writer-sink.js';
+import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topology-resolver.js';
+import { createWriterSink, type WriterSink } from './create-writer-sink.js';
 import { circuitName, createInsertCircuit } from '../sinks/insert-circuit.js';
 import type { InsertOptions } from '../sinks/insert-batch.js';
 import { insertRetryPolicy } from '../sinks/insert-retry-policy.js';
@@ -16,7 +16,9 @@ import { SpillCorruptError } from '../spill/spill-errors.js';
 /** The ClickHouse side of a worker: failover sink, circuit, how batches are inserted, and the spill file. */
 export interface SinkStack {
   readonly clients: readonly ClickHouseClient[];
-  readonly sink: FailoverSink;
+  readonly sink: WriterSink;
+  /** With TRADE_SYNC_CLICKHOUSE_CLUSTER: which node serves which shard (the order sink routes by it too). */
+  readonly topology: ClusterTopologyResolver | undefined;
   readonly circuit: CircuitBreakerPolicy;
   /** The sink (metered), its retry policy and the circuit: what SinkPipeline inserts with. */
   readonly insert: InsertOptions;
@@ -29,7 +31,7 @@ export interface SinkStack {
 
 /** Builds the sink side from config; the spill file is integrity-checked (and quarantined if corrupt). */
 export async function buildSinkStack(config: Config, log: Logger, metrics?: WorkerMetrics): Promise<SinkStack> {
-  const { clients, sink, anyNodeAnswers } = createWriterSink(config, log);
+  const { clients, sink, topology, anyNodeAnswers } = createWriterSink(config, log);
   const circuit = createInsertCircuit(config.circuit);
   const circuitLog = log.child({ component: 'circuit' });
   circuit.onStateChange((state) => circuitLog.warn({ circuit: circuitName(state) }, `clickhouse circuit ${circuitName(state)}`));
@@ -59,6 +61,7 @@ export async function buildSinkStack(config: Config, log: Logger, metrics?: Work
   return {
     clients,
     sink,
+    topology,
     circuit,
     insert,
     directory,

@@ -3,6 +3,7 @@ import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { ClickHouseOrderSink } from '../orders/clickhouse-order-sink.js';
+import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topology-resolver.js';
 import { OrderStore } from '../orders/order-store.js';
 import { OrderTracker } from '../orders/order-tracker.js';
 
@@ -24,11 +25,15 @@ export function createOrderStore(config: Config, redis: RedisClient, queue?: str
   });
 }
 
-/** One partition's order tracker (fills of an order all travel through one partition). */
-export function createOrderTracker(config: Config, redis: RedisClient, clients: readonly ClickHouseClient[], log: Logger, queue?: string): OrderTracker {
+/**
+ * One partition's order tracker (fills of an order all travel through one partition).
+ * `topology` (with TRADE_SYNC_CLICKHOUSE_CLUSTER) routes each order to the shard of its symbol;
+ * `clients` follow config.clickhouse.urls.
+ */
+export function createOrderTracker(config: Config, redis: RedisClient, clients: readonly ClickHouseClient[], log: Logger, queue?: string, topology?: ClusterTopologyResolver): OrderTracker {
   return new OrderTracker({
     store: createOrderStore(config, redis, queue),
-    sink: new ClickHouseOrderSink(clients, config.clickhouse.database),
+    sink: new ClickHouseOrderSink(clients, config.clickhouse.database, topology === undefined ? undefined : { topology, urls: config.clickhouse.urls }),
     thresholds: config.orders.thresholds,
     log,
   });

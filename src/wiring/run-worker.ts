@@ -55,11 +55,13 @@ async function queuesToConsume(config: Config, connection: RedisClient, record: 
   return own;
 }
 
-/** Refuses a schema mismatch on the first node that answers; when none answers, starts anyway (spilling). */
+/** Refuses a schema mismatch (and a cluster it cannot route to) on the first node that answers; when none answers, starts anyway (spilling). */
 async function checkSchemaAtStart(stack: SinkStack, config: Config, log: Logger): Promise<void> {
   for (const client of stack.clients) {
     if (!(await pingNode(client))) continue;
     await assertSchemaVersion(client, config.clickhouse.database);
+    // A cluster configuration error (ClusterTopologyError) stops the worker here, in one line.
+    await stack.topology?.get();
     return;
   }
   log.warn({ urls: config.clickhouse.urls }, 'no ClickHouse node answers at start-up; spilling until one does (its schema is checked before the first insert)');
@@ -100,7 +102,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       stack = releasers.add('sink-stack', await buildSinkStack(config, log, metrics), (s) => s.close());
       await checkSchemaAtStart(stack, config, log);
       for (const queue of await queuesToConsume(config, connection, record, log)) {
-        const orders = config.orders.enabled ? releasers.add(`order-tracker ${queue}`, createOrderTracker(config, connection, stack.clients, log.child({ queue }), queue), (t) => t.stop()) : undefined;
+        const orders = config.orders.enabled ? releasers.add(`order-tracker ${queue}`, createOrderTracker(config, connection, stack.clients, log.child({ queue }), queue, stack.topology), (t) => t.stop()) : undefined;
         orders?.start();
         const pipeline = new SinkPipeline({
           insert: stack.insert,

@@ -119,7 +119,7 @@ test('ClickHouse-level bad data: the batch is split until only the 2 bad rows ar
   const features = await detectServerFeatures(db.client);
   // Replay every migration's DDL for the trades table onto a copy whose venue is FixedString(4).
   const statements: string[] = [];
-  for (const m of MIGRATIONS) await m.up({ database, features, run: async (sql) => void statements.push(sql), columnExists: async () => false });
+  for (const m of MIGRATIONS) await m.up({ database, features, cluster: undefined, run: async (sql) => void statements.push(sql), columnExists: async () => false });
   const ddl = statements
     .map((sql) => sql.replace(new RegExp(`${database}\\.trades\\b`, 'g'), `${database}.trades_fixed`))
     .filter((sql) => sql.includes(`${database}.trades_fixed`))

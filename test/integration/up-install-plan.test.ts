@@ -32,6 +32,9 @@ test('the install plan of `up` (dry run): what is missing would be installed wit
   // The test tier's plan (npm test's pretest) covers the test tools too.
   const full = await script(['--dry-run'], { ENSURE_SERVICES_UID: '0' });
   assert.ok(full.lines.some((l) => /step \d+: (chromium|promtool): /.test(l)), full.lines.join('\n'));
+  // …and the zookeeper package the ClickHouse cluster tests run a private ZooKeeper from.
+  const zookeeper = await script(['--dry-run', '--assume-missing', 'zookeeper'], { ENSURE_SERVICES_UID: '0' });
+  assert.ok(zookeeper.lines.some((l) => l.endsWith('would run: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y zookeeper')), zookeeper.lines.join('\n'));
 });
 
 test('where it cannot install, the script prints the one command to run and exits 3: not root, not Debian', async (t) => {

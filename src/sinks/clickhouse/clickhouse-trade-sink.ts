@@ -23,18 +23,20 @@ function dedupTokenFor(tradeIds: readonly string[]): string {
 export class ClickHouseTradeSink implements TradeSink {
   readonly #client: ClickHouseClient;
   readonly #table: string;
+  readonly #tableName: string;
   readonly #database: string;
   #features: Promise<ServerFeatures> | undefined;
 
   constructor(client: ClickHouseClient, database: string, features?: ServerFeatures, table = 'trades') {
     this.#client = client;
     this.#table = `${database}.${table}`;
+    this.#tableName = table;
     this.#database = database;
     this.#features = features === undefined ? undefined : Promise.resolve(features);
   }
 
   #detect(): Promise<ServerFeatures> {
-    this.#features ??= assertSchemaVersion(this.#client, this.#database).then(() => detectServerFeatures(this.#client)).catch((err: unknown) => {
+    this.#features ??= assertSchemaVersion(this.#client, this.#database, undefined, this.#tableName).then(() => detectServerFeatures(this.#client)).catch((err: unknown) => {
       this.#features = undefined;
       throw err;
     });

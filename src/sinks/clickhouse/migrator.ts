@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from '../../logger.js';
+import { clusterWideEngine, onCluster } from './cluster-ddl.js';
 import { MIGRATIONS, type Migration, type MigrationContext } from './migrations.js';
 import { readSchemaState } from './schema-version.js';
 import { detectServerFeatures } from './server-features.js';
@@ -20,28 +21,34 @@ async function columnExists(admin: ClickHouseClient, database: string, table: st
   return Number((await result.json<{ n: string }>())[0]?.n ?? 0) > 0;
 }
 
+export interface MigrateOptions {
+  /** @defaultValue MIGRATIONS */
+  readonly migrations?: readonly Migration[];
+  /** TRADE_SYNC_CLICKHOUSE_CLUSTER: run every statement ON CLUSTER, with replicated and Distributed tables. */
+  readonly cluster?: string | undefined;
+}
+
 /**
  * Brings `database` up to the newest migration with admin credentials. Idempotent: applied
  * versions are recorded in `schema_migrations` (with the oldest compatible code version) and
- * every step checks before it changes anything.
+ * every step checks before it changes anything. On a cluster, schema_migrations is one
+ * replicated table held in full by every node (clusterWideEngine), so the version recorded
+ * through this node is the version every node reads.
  */
-export async function migrate(
-  admin: ClickHouseClient,
-  database: string,
-  log: Logger,
-  migrations: readonly Migration[] = MIGRATIONS,
-): Promise<MigrationResult> {
+export async function migrate(admin: ClickHouseClient, database: string, log: Logger, options: MigrateOptions = {}): Promise<MigrationResult> {
+  const { migrations = MIGRATIONS, cluster } = options;
   const features = await detectServerFeatures(admin);
   const run = async (query: string) => {
     await admin.command({ query });
   };
-  await run(`CREATE DATABASE IF NOT EXISTS ${database}`);
-  await run(`CREATE TABLE IF NOT EXISTS ${database}.schema_migrations (
+  const engine = cluster === undefined ? 'MergeTree' : clusterWideEngine(cluster, database, 'schema_migrations', 'MergeTree');
+  await run(`CREATE DATABASE IF NOT EXISTS ${database}${onCluster(cluster)}`);
+  await run(`CREATE TABLE IF NOT EXISTS ${database}.schema_migrations${onCluster(cluster)} (
       version UInt32, name String, compatible_from UInt32 DEFAULT version, applied_at DateTime DEFAULT now()
-    ) ENGINE = MergeTree ORDER BY version`);
-  const ctx: MigrationContext = { database, features, run, columnExists: (table, column) => columnExists(admin, database, table, column) };
+    ) ENGINE = ${engine} ORDER BY version`);
+  const ctx: MigrationContext = { database, features, cluster, run, columnExists: (table, column) => columnExists(admin, database, table, column) };
   if (!(await ctx.columnExists('schema_migrations', 'compatible_from'))) {
-    await run(`ALTER TABLE ${database}.schema_migrations ADD COLUMN compatible_from UInt32 DEFAULT version`);
+    await run(`ALTER TABLE ${database}.schema_migrations${onCluster(cluster)} ADD COLUMN compatible_from UInt32 DEFAULT version`);
   }
   const from = (await readSchemaState(admin, database)).version;
   const applied: string[] = [];

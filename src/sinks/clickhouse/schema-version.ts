@@ -34,9 +34,9 @@ export async function readSchemaVersion(client: ClickHouseClient, database: stri
  * Refuses a schema this code cannot run against, with a message saying what to do: older than
  * the code needs → migrate; newer and not declared compatible with this code → upgrade it.
  */
-export async function assertSchemaVersion(client: ClickHouseClient, database: string, expected = SCHEMA_VERSION): Promise<void> {
-  // An INSERT-only writer (ClickHouse RBAC, deploy/clickhouse/writer-grants.sql) cannot read schema_migrations: check its columns instead.
-  if (!(await canReadMigrations(client, database))) return assertWriterColumns(client, database);
+export async function assertSchemaVersion(client: ClickHouseClient, database: string, expected = SCHEMA_VERSION, table = 'trades'): Promise<void> {
+  // An INSERT-only writer (ClickHouse RBAC, deploy/clickhouse/writer-grants.sql) cannot read schema_migrations: check the columns of the table it inserts into instead.
+  if (!(await canReadMigrations(client, database))) return assertWriterColumns(client, database, table);
   const { version, compatibleFrom } = await readSchemaState(client, database);
   const ok = version === expected || (version > expected && compatibleFrom <= expected);
   if (!ok) throw new SchemaMismatchError(database, version, expected);

@@ -24,25 +24,25 @@ export async function canReadMigrations(client: ClickHouseClient, database: stri
 }
 
 /**
- * The start-up check of a writer that may only INSERT: `DESCRIBE TABLE <database>.trades` (which
+ * The start-up check of a writer that may only INSERT: `DESCRIBE TABLE <database>.<table>` (trades, or trades_local on a cluster; which
  * an INSERT grant allows) must list every column the sink inserts. Throws
  * CLICKHOUSE_SCHEMA_MISMATCH saying what to run when the table or a column is missing.
  */
-export async function assertWriterColumns(client: ClickHouseClient, database: string): Promise<void> {
+export async function assertWriterColumns(client: ClickHouseClient, database: string, table = 'trades'): Promise<void> {
   let columns: Set<string>;
   try {
-    const result = await client.query({ query: `DESCRIBE TABLE ${database}.trades`, format: 'JSONEachRow' });
+    const result = await client.query({ query: `DESCRIBE TABLE ${database}.${table}`, format: 'JSONEachRow' });
     columns = new Set((await result.json<{ name: string }>()).map((c) => c.name));
   } catch (err) {
     const code = serverCodeOf(err);
     if (code !== UNKNOWN_TABLE && code !== UNKNOWN_DATABASE) throw err;
-    throw new TradeSyncError('CLICKHOUSE_SCHEMA_MISMATCH', `ClickHouse table ${database}.trades does not exist: run \`trade-sync migrate\` (admin credentials) and start the worker again`);
+    throw new TradeSyncError('CLICKHOUSE_SCHEMA_MISMATCH', `ClickHouse table ${database}.${table} does not exist: run \`trade-sync migrate\` (admin credentials) and start the worker again`);
   }
   const missing = INSERT_COLUMNS.filter((c) => !columns.has(c));
   if (missing.length > 0) {
     throw new TradeSyncError(
       'CLICKHOUSE_SCHEMA_MISMATCH',
-      `ClickHouse table ${database}.trades lacks column(s) ${missing.join(', ')} that this worker inserts: run \`trade-sync migrate\` (admin credentials) and start the worker again`,
+      `ClickHouse table ${database}.${table} lacks column(s) ${missing.join(', ')} that this worker inserts: run \`trade-sync migrate\` (admin credentials) and start the worker again`,
     );
   }
 }
