@@ -19,6 +19,8 @@ export interface NetnsHosts {
   /** The random part of every name this run created (namespaces `ts-<id>-*`, bridge `tsbr<id>`, veths `ts<id>*`). */
   readonly id: string;
   readonly bridgeIp: string;
+  /** The bridge's network, `10.x.y.0/24`. */
+  readonly subnet: string;
   readonly hosts: Readonly<Record<string, NetnsHost>>;
   /** Spawns `cmd args` inside the host's namespace with exactly `env`; its pid is the command's own. */
   run(host: string, cmd: string, args: readonly string[], env: Record<string, string>): ChildProcess;
@@ -86,6 +88,7 @@ export async function createNetnsHosts(names: readonly string[]): Promise<NetnsH
   const self: NetnsHosts = {
     id,
     bridgeIp,
+    subnet: `${prefix}.0/24`,
     hosts,
     run(name, cmd, args, env) {
       const child = spawn('ip', ['netns', 'exec', hostNamed(name).ns, cmd, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
