@@ -58,7 +58,7 @@ export async function createNetnsHosts(names: readonly string[]): Promise<NetnsH
   const bridgeIp = `${prefix}.1`;
   const hosts: Record<string, NetnsHost> = {};
   names.forEach((name, i) => (hosts[name] = { ns: `ts-${id}-${name}`, ip: `${prefix}.${i + 2}` }));
-  const created = { bridge: false, namespaces: [] as string[] };
+  const created = { bridge: false, namespaces: [] as string[], veths: [] as string[] };
   const children = new Set<ChildProcess>();
   let cleaned: Promise<void> | undefined;
 
@@ -121,7 +121,7 @@ export async function createNetnsHosts(names: readonly string[]): Promise<NetnsH
       return (cleaned ??= tearDown());
     },
   };
-  /** Kills what is left and deletes the namespaces (their veth ends and so the bridge-side peers go with them) and the bridge. */
+  /** Kills what is left and deletes the veths, the namespaces and the bridge. */
   const teardownSync = () => {
     live.delete(teardownSync);
     const failures: string[] = [];
@@ -132,6 +132,8 @@ export async function createNetnsHosts(names: readonly string[]): Promise<NetnsH
         failures.push(`ip ${args.join(' ')}: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
       }
     };
+    // Each veth pair explicitly: a deleted namespace takes its ends with it only later (the kernel's netns cleanup is deferred).
+    for (const veth of created.veths.splice(0)) attempt(['link', 'del', veth]);
     for (const ns of created.namespaces.splice(0)) {
       killNs(ns, 'SIGKILL');
       attempt(['netns', 'del', ns]);
@@ -151,6 +153,7 @@ export async function createNetnsHosts(names: readonly string[]): Promise<NetnsH
       created.namespaces.push(host.ns);
       const [outside, inside] = [`ts${id}h${i}`, `ts${id}n${i}`];
       await ipWithModule('veth', ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside]);
+      created.veths.push(outside);
       await ip('link', 'set', inside, 'netns', host.ns);
       await ip('link', 'set', outside, 'master', bridge);
       await ip('link', 'set', outside, 'up');
