@@ -54,7 +54,9 @@ export async function createNetnsHosts(names: readonly string[]): Promise<NetnsH
   if (process.getuid?.() !== 0) throw new NetnsUnavailableError(`network namespaces need root; this test runs as uid ${process.getuid?.()}`);
   const id = randomBytes(3).toString('hex');
   const bridge = `tsbr${id}`;
-  const { prefix } = await freeSubnet();
+  const { prefix } = await freeSubnet().catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? new NetnsUnavailableError(`the ip command (iproute2) is not installed: ${err.message}`) : err;
+  });
   const bridgeIp = `${prefix}.1`;
   const hosts: Record<string, NetnsHost> = {};
   names.forEach((name, i) => (hosts[name] = { ns: `ts-${id}-${name}`, ip: `${prefix}.${i + 2}` }));
