@@ -31,13 +31,14 @@ import { rawClickhouseInsert } from './scenarios/raw-clickhouse-insert.js';
 import { sinkOneJobPerTrade } from './scenarios/sink-one-job-per-trade.js';
 import { sinkPacked, sinkPacked2 } from './scenarios/sink-packed.js';
 import { reconcile } from './scenarios/reconcile.js';
+import { partitions } from './scenarios/partitions.js';
 import { spill } from './scenarios/spill.js';
 
 // Each limit runs right before the scenario compared with it (noop → one job per trade, raw and
 // noop packed → packed), so the pair sees the same machine. The naive peer runs last: dropping its
 // thousands of one-row parts keeps ClickHouse busy for a while.
 const SCENARIOS: readonly Scenario[] = [
-  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, decode, latency, latencyOneJobPerTrade, naivePeer, spill, outage, ingest, ingestE2e, reconcile,
+  noopBullmq, sinkOneJobPerTrade, rawClickhouseInsert, noopBullmqPacked, sinkPacked, sinkPacked2, decode, latency, latencyOneJobPerTrade, naivePeer, spill, outage, ingest, ingestE2e, reconcile, partitions,
 ];
 
 const positiveInt = (name: string) => (value: string) => {

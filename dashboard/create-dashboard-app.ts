@@ -7,7 +7,7 @@ import { AuditLog } from '../src/audit/audit-log.js';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/logger.js';
 import { DesiredState } from '../src/supervisor/desired-state.js';
-import { queueRoles } from '../src/supervisor/queue-roles.js';
+import { scalableUnits } from '../src/supervisor/scalable-units.js';
 import { readWorkerHeartbeats } from '../src/lifecycle/worker-heartbeat.js';
 import { LoginRateLimiter } from './auth/login-rate-limiter.js';
 import { RedisSessionStore, type Session } from './auth/session-store.js';
@@ -26,7 +26,8 @@ export interface DashboardDeps {
   readonly config: Config;
   /** A non-blocking connection (`createRedisConnection(config, 'producer')`): sessions, rate limits, status. */
   readonly redis: RedisClient;
-  readonly trades: Queue;
+  /** Every partition's trades queue, index = partition number (createTradeQueues). */
+  readonly trades: readonly Queue[];
   readonly dlq: Queue;
   /** For the health tile and find-a-trade (reads with FINAL). */
   readonly clickhouse: ClickHouseClient;
@@ -54,7 +55,10 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
   const sessions = new RedisSessionStore(redis, keyPrefix, d.sessionTtlMs);
   const limiter = new LoginRateLimiter(redis, keyPrefix, d.loginMaxFailures, d.loginWindowMs);
   const history = deps.history ?? new OpsHistory(() => readWorkerHeartbeats(redis, config.redis.prefix, config.queues.layout.stateName));
-  const boards = new RoleBoards({ basePath: BOARD_PATH, queues: [deps.trades, deps.dlq], title: 'trade-sync', dlq: deps.dlq.name });
+  // Bull Board lists each partition's queue under its unit name (`trades.3`, not `{trades.3}`), and the DLQ under its configured name.
+  const displayNames = new Map(scalableUnits(config).map((u) => [u.bullQueue, u.name]));
+  const boardQueues = [...deps.trades, deps.dlq];
+  const boards = new RoleBoards({ basePath: BOARD_PATH, queues: boardQueues, displayNames, title: 'trade-sync', dlq: deps.dlq.name });
   const audit = new AuditLog(redis, config.redis.prefix, config.queues.layout.stateName);
   const opsDeps = { config, redis, trades: deps.trades, dlq: deps.dlq, clickhouse: deps.clickhouse, history, audit };
   const httpLog = log.child({ component: 'dashboard' });
@@ -89,7 +93,7 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
   app.post('/logout', route(logoutHandler(loginDeps)));
   app.get('/', (_req, res) => res.redirect(302, BOARD_PATH));
 
-  app.use(BOARD_PATH, requireLogin, readOnlyUnlessOperator, auditBoardActions(audit, [deps.trades, deps.dlq], httpLog), boards.handler());
+  app.use(BOARD_PATH, requireLogin, readOnlyUnlessOperator, auditBoardActions(audit, boardQueues, httpLog), boards.handler());
 
   app.get('/ops', requireLogin, (_req, res) => {
     res.setHeader('content-security-policy', OPS_CSP);
@@ -102,7 +106,7 @@ export function createDashboard(deps: DashboardDeps): { app: Express; boards: Ro
     requireLogin,
     readOnlyUnlessOperator,
     express.json({ limit: '4kb' }),
-    route(scaleHandler({ desired: new DesiredState(redis, config.redis.prefix, config.queues.layout.stateName), queues: queueRoles(config), audit, log: httpLog })),
+    route(scaleHandler({ desired: new DesiredState(redis, config.redis.prefix, config.queues.layout.stateName), config, audit, log: httpLog })),
   );
   app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not found' }));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../queues/index.js';
+import { createDeadLetterQueue, createRedisConnection, createTradeQueues } from '../queues/index.js';
 import type { Config } from '../src/config/index.js';
 import { ConfigError } from '../src/errors/index.js';
 import { Releasers } from '../src/lifecycle/releasers.js';
@@ -29,11 +29,10 @@ export async function startDashboard(config: Config, log: Logger, options: { por
   const releasers = new Releasers();
   try {
     const redis = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
-    const trades = releasers.add('trades-queue', createTradesQueue(config, redis), (q) => q.close());
+    const trades = createTradeQueues(config, redis).map((q) => releasers.add(`queue ${q.name}`, q, (x) => x.close()));
     const dlq = releasers.add('dlq', createDeadLetterQueue(config, redis), (q) => q.close());
     const dashLog = log.child({ component: 'dashboard' });
-    trades.on('error', (err) => dashLog.warn({ err: err.message, queue: trades.name }, 'queue error'));
-    dlq.on('error', (err) => dashLog.warn({ err: err.message, queue: dlq.name }, 'queue error'));
+    for (const q of [...trades, dlq]) q.on('error', (err) => dashLog.warn({ err: err.message, queue: q.name }, 'queue error'));
     const clickhouse = releasers.add('clickhouse', createClickHouseClient(config, 'admin'), (c) => c.close());
     const { app, boards, history } = createDashboard({ config, redis, trades, dlq, clickhouse, log });
     history.start();

@@ -18,6 +18,7 @@ export const UNLIMITED_INGEST = {
 
 export interface IngestProcess {
   readonly url: URL;
+  readonly pid: number;
   /** One POST of an NDJSON body on a keep-alive connection: status, trades accepted, time taken. */
   post(body: string): Promise<{ status: number; accepted: number; ms: number }>;
   /** Closes the client connections, stops the server (SIGTERM) and removes its certificate. */
@@ -63,6 +64,7 @@ export async function startIngestProcess(env: Record<string, string>, cert: { ce
   const agent = new Agent({ keepAlive: true, maxSockets: clients });
   return {
     url,
+    pid: server.pid ?? -1,
     post: (body) => post(url, agent, ca, body),
     async stop() {
       agent.destroy();

@@ -9,13 +9,17 @@ export type ProducerMessage =
 
 export interface ProducerProcess {
   /** Starts publishing; `onMessage` sees every 'published' and the final 'done'. */
-  run(job: { rate: number; count: number; packSize: number }): Promise<{ sent: number; ms: number }>;
+  run(job: { rate: number; count: number; packSize?: number }): Promise<{ sent: number; ms: number }>;
   stop(): Promise<void>;
 }
 
-/** Starts bench/children/producer.ts (through tsx) and resolves once it is connected. */
-export async function startProducer(env: Record<string, string>, onPublished: (base: bigint, count: number) => void): Promise<ProducerProcess> {
-  const script = fileURLToPath(new URL('../children/producer.ts', import.meta.url));
+/**
+ * Starts a load child of bench/children (through tsx: `producer`, publish(trade) calls; or
+ * `ingest-client`, HTTPS ingest clients) and resolves once it is connected. Keeping the load in a
+ * process of its own leaves the bench process to measure (poll ClickHouse) only.
+ */
+export async function startProducer(env: Record<string, string>, onPublished: (base: bigint, count: number) => void, child_: 'producer' | 'ingest-client' = 'producer'): Promise<ProducerProcess> {
+  const script = fileURLToPath(new URL(`../children/${child_}.ts`, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script], { env, cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2_000)));

@@ -1,17 +1,19 @@
+import { availableParallelism } from 'node:os';
 import { signTrade } from '../../src/trade/signing.js';
 import type { Trade } from '../../src/trade/trade-schema.js';
 import { benchEnv } from '../lib/bench-env.js';
-import { ingestCertificate, startIngestProcess, UNLIMITED_INGEST, type IngestProcess } from '../lib/ingest-process.js';
-import { progress } from '../lib/progress.js';
-import type { Report, Scenario } from '../lib/report.js';
+import { ingestCertificate, startIngestProcess, UNLIMITED_INGEST } from '../lib/ingest-process.js';
+import type { Scenario } from '../lib/report.js';
 import { reportDrain, waitRowsInserted } from '../lib/drain.js';
 import { withResources } from '../lib/resources.js';
 import { reportRss } from '../lib/rss.js';
-import { percentile, perSecond, sleep } from '../lib/timing.js';
+import { percentile, perSecond } from '../lib/timing.js';
 import { generateTrades } from '../lib/trades.js';
 import { noteWarnings, verifyPipeline } from '../lib/verify.js';
-import { epochNs, VisibilityPoller } from '../lib/visibility-poller.js';
+import { VisibilityPoller } from '../lib/visibility-poller.js';
+import { listeningPid, startPipelineCpu } from '../lib/machine-cpu.js';
 import { startTradeSyncWorker, type WorkerProcess } from '../lib/worker-process.js';
+import { startProducer } from '../lib/producer-process.js';
 import { INGEST_CLIENTS, postAsFastAsPossible, TRADES_PER_REQUEST } from './ingest.js';
 
 /** Each client posts the trades due every this many ms in the steady phase. */
@@ -25,7 +27,9 @@ const CLIENT_TICK_MS = 20;
  *     worker then starts and drains them (not timed);
  *  2. steady: 4 clients at `--rate` in all for `--duration` s, each posting the trades due every
  *     20 ms, signed as they are sent, each trade's ts_ns its send time: request → queryable
- *     p50/p99, by polling ClickHouse (bench/lib/visibility-poller.ts);
+ *     p50/p99, by polling ClickHouse (bench/lib/visibility-poller.ts). The clients run in a
+ *     process of their own (bench/children/ingest-client.ts), as the latency scenario's producer
+ *     does, so signing and TLS do not delay the poller that measures;
  *  3. sustained: `--trades` more posted as fast as possible, from the first request until the
  *     last trade is queryable: the rate the whole pipeline sustains, and its ratio to phase 1.
  */
@@ -43,7 +47,7 @@ export const ingestE2e: Scenario = {
       const client = r.clickhouse;
       if (client === undefined) throw new Error('no database');
       const steadyTotal = Math.max(1, Math.round(options.rate * options.durationS));
-      const pool = generateTrades(2 * options.trades + steadyTotal);
+      const pool = generateTrades(2 * options.trades);
       const bodyOf = (trades: readonly Trade[]): string => `${trades.map((t) => JSON.stringify(signTrade(config.keyring, t))).join('\n')}\n`;
       const bodies = (from: number) => Array.from({ length: Math.ceil(options.trades / TRADES_PER_REQUEST) }, (_, i) => bodyOf(pool.slice(from + i * TRADES_PER_REQUEST, Math.min(from + options.trades, from + (i + 1) * TRADES_PER_REQUEST))));
       const acceptBodies = bodies(0);
@@ -53,7 +57,10 @@ export const ingestE2e: Scenario = {
       const server = await startIngestProcess(env, cert, INGEST_CLIENTS);
       let worker: WorkerProcess | undefined;
       try {
+        const services = [listeningPid(config.redis.url), listeningPid(config.clickhouse.url)];
+        const acceptCpu = startPipelineCpu([server.pid, ...services]);
         const accept = await postAsFastAsPossible(server, acceptBodies, report);
+        const acceptCpuPerTrade = acceptCpu(accept.accepted);
         const acceptRate = perSecond(accept.accepted, accept.ms);
         report.figure('accept', `accept rate: ${options.trades.toLocaleString('en-US')} trades, ${INGEST_CLIENTS} clients × ${TRADES_PER_REQUEST.toLocaleString('en-US')} a request, no worker`, acceptRate, 'trades/s');
         report.mark('accept');
@@ -62,9 +69,14 @@ export const ingestE2e: Scenario = {
         report.expect(!backlog.timedOut, `the accepted backlog was not drained within ${options.maxWaitS} s (--max-wait): ${backlog.done} of ${options.trades}`);
         report.mark('drain backlog');
 
-        poller.start(() => worker?.exitStatus() !== undefined);
-        const steadyPool = pool.slice(2 * options.trades);
-        const steady = await postSteadily(server, steadyPool, options.rate, (base, count) => poller.sent(base, count), config.keyring, report, this.name);
+        const clients = await startProducer({ ...env, BENCH_INGEST_URL: server.url.href, BENCH_INGEST_CA: cert.cert }, (base, count) => poller.sent(base, count), 'ingest-client');
+        let steady: { sent: number; ms: number };
+        try {
+          poller.start(() => worker?.exitStatus() !== undefined);
+          steady = await clients.run({ rate: options.rate, count: steadyTotal });
+        } finally {
+          await clients.stop();
+        }
         const allSeen = await poller.waitForSeen(steadyTotal, options.maxWaitS * 1000);
         await poller.stop();
         report.mark('steady');
@@ -75,12 +87,21 @@ export const ingestE2e: Scenario = {
         report.figure('poll', `resolution: mean ClickHouse poll interval (target ${options.pollMs} ms)`, poller.meanPollMs, 'ms');
         report.expect(allSeen, `${steadyTotal - poller.seen} of ${steadyTotal} steady trades never became visible within ${options.maxWaitS} s (--max-wait)`);
 
+        const sustainedCpu = startPipelineCpu([server.pid, worker.pid, ...services]);
         const started = performance.now();
         const baseline = options.trades + steadyTotal;
         await postAsFastAsPossible(server, sustainedBodies, report);
         const drain = await waitRowsInserted(r, worker, baseline + options.trades, `${this.name}: sustained`, options.maxWaitS * 1000, baseline);
         reportDrain(report, drain, started, options.trades, { key: 'sustained', label: `sustained: ${options.trades.toLocaleString('en-US')} trades posted as fast as possible → all queryable`, unit: 'trades/s', timeoutS: options.maxWaitS });
         report.figure('sustained_ratio', 'sustained ÷ accept rate', perSecond(drain.done, drain.endedAt - started) / acceptRate, '');
+        // Whatever runs in parallel, the pipeline can go no faster than this machine's cores divided
+        // by its CPU per trade (clients, ingest, worker, Redis, ClickHouse): a ceiling on the ratio.
+        const sustainedCpuPerTrade = sustainedCpu(drain.done);
+        if (acceptCpuPerTrade !== undefined) report.figure('cpu-accept', '  CPU per trade while accepting (clients, ingest, Redis)', acceptCpuPerTrade, 'µs/trade');
+        if (sustainedCpuPerTrade !== undefined) {
+          report.figure('cpu-sustained', '  CPU per trade posted → queryable (the same, the worker and ClickHouse)', sustainedCpuPerTrade, 'µs/trade');
+          report.figure('sustained_ceiling', `  ceiling of sustained ÷ accept on ${availableParallelism()} cores: (cores ÷ CPU per trade posted → queryable) ÷ accept rate`, (availableParallelism() * 1e6) / sustainedCpuPerTrade / acceptRate, '');
+        }
         report.mark('sustained');
         reportRss(report, worker);
       } finally {
@@ -98,48 +119,3 @@ export const ingestE2e: Scenario = {
     });
   },
 };
-
-/**
- * INGEST_CLIENTS clients at `rate` trades/s in all: every CLIENT_TICK_MS each posts the trades
- * due (signed now, ts_ns = now), without waiting for its previous request to be answered.
- */
-async function postSteadily(
-  server: IngestProcess,
-  pool: readonly Trade[],
-  rate: number,
-  sent: (base: bigint, count: number) => void,
-  keyring: Parameters<typeof signTrade>[0],
-  report: Report,
-  name: string,
-): Promise<{ sent: number; ms: number }> {
-  const bar = progress(`${name}: ${rate}/s`, pool.length);
-  const perClient = rate / INGEST_CLIENTS;
-  const requests: Promise<void>[] = [];
-  let next = 0;
-  let lastNs = 0n;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: INGEST_CLIENTS }, async (_, client) => {
-      let mine = 0;
-      for (let tick = 1; next < pool.length; tick++) {
-        const wait = started + tick * CLIENT_TICK_MS + (client * CLIENT_TICK_MS) / INGEST_CLIENTS - performance.now();
-        if (wait > 0) await sleep(wait);
-        const due = Math.min(pool.length - next, Math.floor(((performance.now() - started) / 1000) * perClient) - mine);
-        if (due <= 0) continue;
-        const now = epochNs();
-        const base = now > lastNs ? now : lastNs + 1n;
-        lastNs = base + BigInt(due - 1);
-        const trades = pool.slice(next, next + due).map((t, k) => ({ ...t, ts_ns: (base + BigInt(k)).toString() }));
-        next += due;
-        mine += due;
-        sent(base, due);
-        const body = `${trades.map((t) => JSON.stringify(signTrade(keyring, t))).join('\n')}\n`;
-        requests.push(server.post(body).then((reply) => report.expect(reply.status === 200, `a steady request answered ${reply.status}`)));
-        bar.update(next);
-      }
-    }),
-  );
-  await Promise.all(requests);
-  bar.stop();
-  return { sent: next, ms: performance.now() - started };
-}

@@ -1,5 +1,6 @@
 import { benchEnv } from '../lib/bench-env.js';
 import { startCpuMeter } from '../lib/cpu-meter.js';
+import { listeningPid, startPipelineCpu } from '../lib/machine-cpu.js';
 import { startRedisCpuMeter } from '../lib/redis-cpu-meter.js';
 import { reportDrain, waitRowsInserted } from '../lib/drain.js';
 import type { Scenario } from '../lib/report.js';
@@ -31,6 +32,7 @@ function sinkPackedWith(name: string, processes: number, title: string): Scenari
         report.mark('start worker');
         try {
           const cpu = startCpuMeter(...workers.map((w) => w.pid));
+          const pipelineCpu = startPipelineCpu([...workers.map((w) => w.pid), listeningPid(config.redis.url), listeningPid(config.clickhouse.url)]);
           const redisCpu = await startRedisCpuMeter(r.connection);
           const started = performance.now();
           await r.trades.resume();
@@ -40,6 +42,8 @@ function sinkPackedWith(name: string, processes: number, title: string): Scenari
           const by = processes === 1 ? '' : ` by ${processes} worker processes`;
           reportDrain(report, drain, started, n, { key: 'rate', label: `drain ${n.toLocaleString('en-US')} trades in ${fill.jobs.toLocaleString('en-US')} jobs of ${options.packSize}${by}`, unit: 'trades/s', timeoutS: options.maxWaitS });
           cpu(report, n, 'trade');
+          const all = pipelineCpu(n);
+          if (all !== undefined) report.figure('cpu-pipeline', 'CPU per trade of worker, Redis, ClickHouse and this poller, all cores', all, 'µs/trade');
           await redisCpu(report, n, 'trade');
           reportRss(report, ...workers);
         } finally {

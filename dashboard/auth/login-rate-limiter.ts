@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { execAll } from '../../queues/exec-all.js';
 import type { RedisClient } from '../../queues/redis-connection.js';
 
 /** Whether a login may be tried now; when not, how long to wait. */
@@ -42,7 +43,7 @@ export class LoginRateLimiter {
       pipeline.incr(key);
       pipeline.pexpire(key, this.#windowMs, 'NX');
     }
-    await pipeline.exec();
+    await execAll(pipeline);
   }
 
   async succeeded(user: string, ip: string): Promise<void> {

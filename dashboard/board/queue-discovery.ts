@@ -1,14 +1,16 @@
 import { Queue } from 'bullmq';
 import type { RedisClient } from '../../queues/redis-connection.js';
+import { scanKeys } from '../../queues/scan-keys.js';
 import type { Logger } from '../../src/logger.js';
 import type { RoleBoards } from './role-boards.js';
 
-const NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+/** A queue name, plain or hash-tagged as partitions are (`{trades.5~12}` of an earlier layout, shown as `trades.5`). */
+const NAME = /^(?:[A-Za-z0-9_.-]{1,100}|\{[A-Za-z0-9_.-]{1,100}(?:~\d+)?\})$/;
 
 /**
  * Finds queues that appear later under the BullMQ prefix (their `<prefix>:<name>:meta` key) and
- * adds them to the boards, so "any later queue" shows up without a restart. Bounded: at most
- * `maxQueues` queues are ever added.
+ * adds them to the boards, so "any later queue" shows up without a restart (on a Redis Cluster,
+ * found on whichever master holds them). Bounded: at most `maxQueues` queues are ever added.
  */
 export class QueueDiscovery {
   readonly #queues: Queue[] = [];
@@ -24,20 +26,17 @@ export class QueueDiscovery {
 
   async scan(): Promise<string[]> {
     const added: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}:*:meta`, 'COUNT', 500);
-      cursor = next;
+    for await (const keys of scanKeys(this.redis, `${this.prefix}:*:meta`)) {
       for (const key of keys) {
         const name = key.slice(this.prefix.length + 1, -':meta'.length);
         if (!NAME.test(name) || this.boards.has(name) || this.#queues.length >= this.maxQueues) continue;
         const queue = new Queue(name, { connection: this.redis, prefix: this.prefix });
         queue.on('error', (err) => this.log.warn({ queue: name, err: err.message }, 'queue error'));
         this.#queues.push(queue);
-        this.boards.add(queue);
+        this.boards.add(queue, name.replace(/^\{(.*?)(?:~\d+)?\}$/, '$1'));
         added.push(name);
       }
-    } while (cursor !== '0');
+    }
     if (added.length > 0) this.log.info({ queues: added }, 'queues discovered');
     return added;
   }

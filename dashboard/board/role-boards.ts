@@ -9,6 +9,8 @@ export interface RoleBoardsOptions {
   /** Where the board is mounted, e.g. `/board`. */
   readonly basePath: string;
   readonly queues: readonly Queue[];
+  /** The name Bull Board shows for a queue (e.g. `trades.3` for `{trades.3}`); default its BullMQ name. */
+  readonly displayNames?: ReadonlyMap<string, string>;
   readonly title: string;
   /** The dead-letter queue's name: its jobs are shown decoded (dead-letter-formatters.ts). */
   readonly dlq?: string;
@@ -49,21 +51,22 @@ export class RoleBoards {
     const viewer = createBullBoard({ queues: [], serverAdapter: this.#viewer, options: { uiConfig: { ...uiConfig, boardTitle: `${options.title} (read-only)` } } });
     this.#addOperator = operator.addQueue;
     this.#addViewer = viewer.addQueue;
-    for (const queue of options.queues) this.add(queue);
+    for (const queue of options.queues) this.add(queue, options.displayNames?.get(queue.name));
   }
 
   has(name: string): boolean {
     return this.#names.has(name);
   }
 
-  /** Shows one more queue on both boards (idempotent by name). */
-  add(queue: Queue): void {
+  /** Shows one more queue on both boards (idempotent by name), under `displayName` when given. */
+  add(queue: Queue, displayName?: string): void {
     if (this.#names.has(queue.name)) return;
     this.#names.add(queue.name);
     const dlq = queue.name === this.#dlq ? this.#dlq : undefined;
     const link = dlq === undefined ? {} : { externalJobUrl: (job: { data: unknown; returnvalue: unknown }) => deadLetterLink(this.#basePath, dlq, job) as { href: string } }; // undefined: no link
-    const operator = new BullMQAdapter(queue, { allowRetries: true, ...link });
-    const viewer = new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false, ...link });
+    const shown = displayName === undefined || displayName === queue.name ? {} : { displayName };
+    const operator = new BullMQAdapter(queue, { allowRetries: true, ...shown, ...link });
+    const viewer = new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: false, ...shown, ...link });
     if (dlq !== undefined) for (const adapter of [operator, viewer]) formatDeadLetters(adapter);
     this.#addOperator(operator);
     this.#addViewer(viewer);

@@ -6,7 +6,8 @@ import type { Config } from '../../src/config/index.js';
 import { REDRIVE_CONCURRENCY } from '../../src/dlq/redrive-consumer.js';
 import { lastReconcileKey, readLastReconcile, type LastReconcile } from '../../src/reconcile/last-reconcile-store.js';
 import { DesiredState } from '../../src/supervisor/desired-state.js';
-import { queueRoles } from '../../src/supervisor/queue-roles.js';
+import { scalableUnits } from '../../src/supervisor/scalable-units.js';
+import { takesPartition } from '../../src/cli/read-status.js';
 import { readSupervisorStatuses, type SupervisorStatus } from '../../src/supervisor/supervisor-status.js';
 import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../../src/lifecycle/worker-heartbeat.js';
 import type { OpsHistory, OpsSample } from './ops-history.js';
@@ -31,8 +32,16 @@ export interface OpsProcess {
   readonly freshness: 'current' | 'stale' | 'gone';
 }
 
+/** One scalable unit: a partition's trades queue and its sinks (`trades.3`), or the DLQ and its redrive workers. */
 export interface OpsQueue {
+  /** The unit's name, as `scale` and the scale API take it. */
   readonly name: string;
+  /** The configured queue it belongs to (`trades` or `trades-dlq`). */
+  readonly queue: string;
+  /** Its partition; null for the DLQ. */
+  readonly partition: number | null;
+  /** Its BullMQ queue (the name Bull Board links use). */
+  readonly bullQueue: string;
   readonly role: string;
   /** Processes per supervisor host, as stored in Redis (meaningful only when `supervisors` > 0). */
   readonly desired: number;
@@ -67,7 +76,8 @@ export interface OpsStatus {
 export interface OpsDeps {
   readonly config: Config;
   readonly redis: RedisClient;
-  readonly trades: Queue;
+  /** Every partition's trades queue, index = partition number. */
+  readonly trades: readonly Queue[];
   readonly dlq: Queue;
   readonly clickhouse: ClickHouseClient;
   readonly history: OpsHistory;
@@ -81,9 +91,13 @@ function worstCircuit(workers: readonly WorkerReport[]): string {
   return WORST.find((s) => states.includes(s)) ?? (states.length === 0 ? 'no sink running' : 'closed');
 }
 
-function servesQueue(w: WorkerReport, role: string): boolean {
+/** Does this worker serve the unit (its role, and for a sink unit its partition)? */
+function serves(w: WorkerReport, role: string, partition: number | undefined): boolean {
+  if (partition !== undefined) return takesPartition(w, partition);
   return w.role === 'all' || w.role === role;
 }
+
+const TRADE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
 /** Everything the operations page shows, in one read. */
 export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
@@ -94,7 +108,7 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
     readSupervisorStatuses(redis, prefix, config.queues.layout.stateName),
     new DesiredState(redis, prefix, config.queues.layout.stateName).get(),
     deps.clickhouse.ping().catch((err: unknown) => ({ success: false as const, error: err as Error })),
-    deps.trades.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
+    Promise.all(deps.trades.map((q) => q.getJobCounts(...TRADE_STATES))),
     deps.dlq.getJobCounts('waiting', 'active', 'failed', 'completed'),
     deps.audit.recent(30).catch(() => []),
     readLastReconcile(redis, lastReconcileKey(prefix, config.queues.layout.stateName)),
@@ -116,17 +130,20 @@ export async function readOpsStatus(deps: OpsDeps): Promise<OpsStatus> {
     lastHeardSeconds: Math.round(w.ageMs / 1000),
     freshness: w.gone ? 'gone' : w.stale ? 'stale' : 'current',
   });
-  const queues: OpsQueue[] = [...queueRoles(config)].map(([name, role]) => {
+  const queues: OpsQueue[] = scalableUnits(config).map(({ name, queue, role, partition, bullQueue }) => {
     const mine = supervisors.map((s) => s.queues[name]).filter((q) => q !== undefined);
     return {
       name,
+      queue,
+      partition: partition ?? null,
+      bullQueue,
       role,
       desired: desired[name] ?? 0,
       supervisors: supervisors.length,
-      processes: workers.filter((w) => servesQueue(w, role)).map((w) => toProcess(w, role)).sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid),
+      processes: workers.filter((w) => serves(w, role, partition)).map((w) => toProcess(w, role)).sort((a, b) => a.host.localeCompare(b.host) || a.pid - b.pid),
       crashLoop: mine.some((q) => q.crashLoop),
       restarts: mine.reduce((n, q) => n + q.restarts, 0),
-      counts: name === config.queues.trades ? tradeCounts : dlqCounts,
+      counts: partition === undefined ? dlqCounts : (tradeCounts[partition] ?? {}),
     };
   });
   const history = deps.history.samples();

@@ -34,7 +34,8 @@ export interface TradeSearch extends TradeVerdict {
 }
 
 export interface TradeLocatorDeps {
-  readonly trades: Queue<TradeJobData>;
+  /** Every partition's trades queue (a trade's own job is in its symbol's, which the id does not tell). */
+  readonly trades: readonly Queue<TradeJobData>[];
   readonly dlq: Queue<DeadLetter>;
   readonly clickhouse: ClickHouseClient;
   /** Already validated as a plain identifier by the config schema. */
@@ -52,6 +53,14 @@ export const TRADE_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 const ENUM_COLUMNS: ReadonlySet<string> = new Set(['side', 'order_status', 'liquidity']);
 const DECIMAL_COLUMNS: ReadonlySet<string> = new Set(['price', 'qty', 'order_qty', 'cum_qty', 'fee']);
 
+
+/** Jobs still in flight in every partition's queue, added up. */
+async function inFlightCounts(trades: readonly Queue[]): Promise<InFlight> {
+  const all = await Promise.all(trades.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+  const sum: Record<string, number> = {};
+  for (const counts of all) for (const [k, v] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + v;
+  return sum as unknown as InFlight;
+}
 
 const withTime = (t: Record<string, unknown>) => (typeof t.ts_ns === 'string' ? { ...t, time_utc: formatTsNs(t.ts_ns) } : t);
 
@@ -88,13 +97,13 @@ export class TradeLocator {
       attempt('dead-letter', () => findLetters(dlq, tradeId, maxDeadLetters), { found: [], scanned: 0 }),
       attempt('spill', () => this.#inSpill(tradeId), []),
       attempt('clickhouse', () => this.#inClickHouse(tradeId), []),
-      attempt('trades-queue counts', async () => (await trades.getJobCounts('waiting', 'active', 'delayed', 'prioritized')) as unknown as InFlight, undefined),
+      attempt('trades-queue counts', () => inFlightCounts(trades), undefined),
       audit === undefined ? Promise.resolve([]) : audit.recent(2_000).catch(() => []),
     ]);
     const history: TradeEvent[] = letterEvents(letters.found, entries, dlq.name);
     const locations: TradeLocation[] = [];
     if (job !== undefined) {
-      if (job.location.state === 'completed') history.push({ at: job.finishedAt, event: 'job completed', detail: `job ${job.location.jobId} of ${trades.name} was worked by a sink` });
+      if (job.location.state === 'completed') history.push({ at: job.finishedAt, event: 'job completed', detail: `job ${job.location.jobId} of ${job.location.queue} was worked by a sink` });
       else locations.push(job.location);
     }
     for (const { job: letter, parked } of letters.found) {
@@ -126,13 +135,15 @@ export class TradeLocator {
     };
   }
 
-  /** The job of this trade alone (one-job mode: `jobId = trade_id`), if there is one. */
+  /** The job of this trade alone (one-job mode: `jobId = trade_id`) in any partition's queue, if there is one. */
   async #ownJob(tradeId: string): Promise<{ location: Extract<TradeLocation, { where: 'trades-queue' }>; finishedAt: string } | undefined> {
-    const job = await this.#deps.trades.getJob(tradeId);
-    if (job === undefined) return undefined;
+    const found = await Promise.all(this.#deps.trades.map(async (queue) => ({ queue, job: await queue.getJob(tradeId) })));
+    const hit = found.find((f) => f.job !== undefined);
+    if (hit?.job === undefined) return undefined;
+    const { queue, job } = hit;
     const state = await job.getState();
     return {
-      location: { where: 'trades-queue', queue: this.#deps.trades.name, jobId: job.id ?? tradeId, state, attemptsMade: job.attemptsMade, failedReason: job.failedReason ?? null },
+      location: { where: 'trades-queue', queue: queue.name, jobId: job.id ?? tradeId, state, attemptsMade: job.attemptsMade, failedReason: job.failedReason ?? null },
       finishedAt: new Date(job.finishedOn ?? job.processedOn ?? job.timestamp).toISOString(),
     };
   }

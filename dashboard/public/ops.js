@@ -66,9 +66,30 @@
     await refresh();
   }
 
+  // With several partitions: one line for the trades queue as a whole (totals; scale every partition at once).
+  function partitionsSummary(queues) {
+    const sinks = queues.filter((q) => q.partition !== null && q.partition !== undefined);
+    if (sinks.length < 2) return [];
+    const sum = (k) => sinks.reduce((n, q) => n + (q.counts[k] || 0), 0);
+    const desired = Math.max(...sinks.map((q) => q.desired));
+    const name = sinks[0].queue;
+    const head = el('div', { class: 'queue-head', 'data-queue-total': name },
+      el('h3', {}, `${name} (${sinks.length} partitions)`),
+      el('span', {}, `waiting ${fmt(sum('waiting'))} · active ${fmt(sum('active'))} · failed ${fmt(sum('failed'))} in all`),
+    );
+    if (operator) {
+      head.append(
+        el('button', { class: 'secondary', 'data-scale-down': name, 'aria-label': `scale every partition of ${name} down`, onclick: () => scale(name, Math.max(0, desired - 1)) }, '− all'),
+        el('button', { class: 'secondary', 'data-scale-up': name, 'aria-label': `scale every partition of ${name} up`, onclick: () => scale(name, desired + 1) }, '+ all'),
+      );
+    }
+    return [el('div', { class: 'queue' }, head)];
+  }
+
   function renderQueues(queues) {
     const box = $('queues');
     box.replaceChildren(
+      ...partitionsSummary(queues),
       ...queues.map((q) => {
         const current = q.processes.filter((p) => p.freshness === 'current');
         const unsupervised = current.filter((p) => !p.supervised).length;
@@ -77,6 +98,7 @@
         const head = el('div', { class: 'queue-head' },
           el('h3', {}, q.name),
           el('span', { class: 'badge' }, q.role),
+          ...(q.partition === null || q.partition === undefined ? [] : [el('span', { class: 'badge', 'data-partition': q.partition }, `partition ${q.partition}`)]),
           el('span', { 'data-desired': q.name }, q.supervisors ? `desired ${q.desired} per host (${q.supervisors} supervisor${q.supervisors === 1 ? '' : 's'})` : 'no supervisor running: nothing keeps a desired count'),
           el('span', { 'data-running': q.name }, running),
           el('span', { class: 'muted' }, `waiting ${fmt(q.counts.waiting || 0)} · active ${fmt(q.counts.active || 0)} · failed ${fmt(q.counts.failed || 0)}`),

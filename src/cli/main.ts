@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   restart: async () => (await import('./commands/restart-command.js')).registerRestartCommand,
   dashboard: async () => (await import('./commands/dashboard-command.js')).registerDashboardCommand,
   reconcile: async () => (await import('./commands/reconcile-command.js')).registerReconcileCommand,
+  repartition: async () => (await import('./commands/repartition-command.js')).registerRepartitionCommand,
 };
 
 const invoked = process.argv[2];

@@ -8,9 +8,31 @@ import { readSchemaVersion } from '../sinks/clickhouse/schema-version.js';
 import { liveWorkers, readWorkerHeartbeats, type WorkerReport } from '../lifecycle/worker-heartbeat.js';
 import type { RedisClient } from '../../queues/redis-connection.js';
 import { firstLine } from '../errors/first-line.js';
+import { partitionUnitName } from '../supervisor/scalable-units.js';
+
+const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
+
+/** One partition's trades queue as `status` shows it. */
+export interface PartitionStatus {
+  readonly partition: number;
+  /** Its display name: the trades queue's own with one partition, else `trades.<i>` (as `scale` takes it). */
+  readonly name: string;
+  /** Its BullMQ queue (`trades`, or `{trades.<i>}`). */
+  readonly queue: string;
+  readonly counts: Readonly<Record<(typeof STATES)[number], number>>;
+  /** Sink worker processes taking it (live heartbeats; a gone process left out). */
+  readonly workers: number;
+}
 
 export interface PipelineStatus {
+  /** Job counts by display name: every partition's (`trades` or `trades.0` …) and the DLQ's. */
   readonly queues: Record<string, Record<string, number>>;
+  /** One entry per partition, in order. */
+  readonly partitions: readonly PartitionStatus[];
+  /** The partitions' counts added up, and the sink processes in all. */
+  readonly totals: Readonly<Record<(typeof STATES)[number], number>> & { readonly workers: number };
+  /** The dead-letter queue's counts (its BullMQ name is `layout.dlqQueue`). */
+  readonly dlq: { readonly name: string; readonly queue: string; readonly counts: Readonly<Record<string, number>>; readonly workers: number };
   /** Workers of the trades queue and the DLQ, from their heartbeats (stale or gone ones marked). */
   readonly workers: readonly WorkerReport[];
   /** Rows the running workers report waiting in spill files (a gone process's last report left out). */
@@ -25,7 +47,6 @@ export interface PipelineStatus {
     | { readonly reachable: false; readonly error: string; readonly expectedSchemaVersion: number };
 }
 
-const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
 
 async function clickhouseStatus(client: ClickHouseClient, database: string): Promise<PipelineStatus['clickhouse']> {
   try {
@@ -43,21 +64,46 @@ async function clickhouseStatus(client: ClickHouseClient, database: string): Pro
   }
 }
 
-/** Queue counts, workers (circuit, spill backlog), DLQ depth, ClickHouse version, schema version and distinct trade rows. */
-export async function readStatus(
-  config: Config,
-  redis: RedisClient,
-  queues: readonly Queue[],
-  client: ClickHouseClient,
-  dlq: Queue,
-): Promise<PipelineStatus> {
-  const counts = await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const));
-  const workers = await readWorkerHeartbeats(redis, config.redis.prefix, config.queues.layout.stateName);
+type Counts = Record<(typeof STATES)[number], number>;
+
+const countsOf = async (queue: Queue): Promise<Counts> => {
+  const raw = await queue.getJobCounts(...STATES);
+  return Object.fromEntries(STATES.map((s) => [s, raw[s] ?? 0])) as Counts;
+};
+
+/** Does this worker's sink take partition `p`? (Heartbeats of older releases name no partitions: every one.) */
+export function takesPartition(w: Pick<WorkerReport, 'role' | 'partitions'>, p: number): boolean {
+  return w.role !== 'redrive' && (w.partitions === undefined || w.partitions.includes(p));
+}
+
+/**
+ * Queue counts per partition and in total, workers (circuit, spill backlog, partitions), DLQ
+ * depth, ClickHouse version, schema version and distinct trade rows. `trades` holds every
+ * partition's queue, index = partition number (createTradeQueues).
+ */
+export async function readStatus(config: Config, redis: RedisClient, trades: readonly Queue[], client: ClickHouseClient, dlq: Queue): Promise<PipelineStatus> {
+  const [counts, dlqCounts, workers] = await Promise.all([
+    Promise.all(trades.map(countsOf)),
+    countsOf(dlq),
+    readWorkerHeartbeats(redis, config.redis.prefix, config.queues.layout.stateName),
+  ]);
+  const live = liveWorkers(workers);
+  const partitions = counts.map((c, p): PartitionStatus => ({
+    partition: p,
+    name: partitionUnitName(config, p),
+    queue: trades[p]?.name ?? '',
+    counts: c,
+    workers: live.filter((w) => takesPartition(w, p)).length,
+  }));
+  const totals = Object.fromEntries(STATES.map((s) => [s, counts.reduce((n, c) => n + c[s], 0)])) as Counts;
   return {
-    queues: Object.fromEntries(counts),
+    queues: Object.fromEntries([...partitions.map((p) => [p.name, p.counts] as const), [config.queues.dlq, dlqCounts] as const]),
+    partitions,
+    totals: { ...totals, workers: live.filter((w) => w.role !== 'redrive').length },
+    dlq: { name: config.queues.dlq, queue: dlq.name, counts: dlqCounts, workers: live.filter((w) => w.role !== 'sink').length },
     workers,
     spillBacklog: liveWorkers(workers).reduce((sum, w) => sum + w.spillBacklog, 0),
-    dlqDepth: await dlq.getFailedCount(),
+    dlqDepth: dlqCounts.failed,
     orders: await createOrderStore(config, redis).counts(),
     versions: { tradeMessage: config.maxSchemaVersion, clickhouse: SCHEMA_VERSION, spill: SPILL_SCHEMA_VERSION },
     clickhouse: await clickhouseStatus(client, config.clickhouse.database),

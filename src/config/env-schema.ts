@@ -16,7 +16,7 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^rediss?$/, error: 'must be redis:// or rediss:// URLs, comma-separated' })).min(1)),
   TRADE_SYNC_REDIS_CLUSTER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  TRADE_SYNC_PARTITIONS: z.coerce.number().int().min(1).max(1_024).default(1),
+  TRADE_SYNC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(1),
   TRADE_SYNC_QUEUE_PREFIX: z.string().min(1).max(64).default('trade-sync'),
   TRADE_SYNC_QUEUE: queueName.default('trades'),
   TRADE_SYNC_DLQ: queueName.default('trades-dlq'),

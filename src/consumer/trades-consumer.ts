@@ -8,6 +8,7 @@ import type { DecodedJob } from '../sinks/decoded-job.js';
 import type { SinkPipeline } from '../delivery/sink-pipeline.js';
 import type { Logger } from '../logger.js';
 import type { TradesConsumerMetrics } from '../metrics/worker-metrics.js';
+import { partitionOfQueue } from '../partitions/partition-layout.js';
 
 export interface TradesConsumerDeps {
   readonly config: Config;
@@ -48,6 +49,8 @@ export class TradesConsumer {
   #rowsPerJob = 1;
   readonly #log: Logger;
   readonly #queue: string;
+  /** The `partition` metric label: its number, or `old` for a queue of an earlier layout. */
+  readonly #partition: string;
   readonly #metrics: TradesConsumerMetrics | undefined;
   #closing: Promise<void> | undefined;
 
@@ -55,6 +58,8 @@ export class TradesConsumer {
     const { config } = deps;
     const w = config.worker;
     this.#queue = deps.queue;
+    const partition = partitionOfQueue(config.queues.layout, deps.queue);
+    this.#partition = partition < 0 ? 'old' : String(partition);
     this.#log = deps.log.child({ component: 'sink-worker', queue: this.#queue });
     this.#pipeline = deps.pipeline;
     this.#config = config;
@@ -127,7 +132,7 @@ export class TradesConsumer {
     this.stats.spilled += outcome.spilled;
     this.stats.duplicates += outcome.duplicates;
     this.stats.deadLettered += outcome.deadLettered;
-    this.#metrics?.batchWritten(outcome);
+    this.#metrics?.batchWritten(outcome, this.#partition);
     const { inserted, spilled, duplicates, deadLettered } = outcome;
     log.debug({ jobs: jobs.length, inserted, spilled, duplicates, deadLettered, ms: Math.round(performance.now() - started) }, 'batch written');
     if (deadLettered > 0) log.warn({ deadLettered, codes: outcome.deadLetterCodes }, 'trades dead-lettered');

@@ -11,6 +11,7 @@ export { DeadLetterNotFoundError } from './dead-letter-not-found-error.js';
 export { RedisUnavailableError } from './redis-unavailable-error.js';
 export { RedisModeError } from './redis-mode-error.js';
 export { PartitionsMismatchError } from './partitions-mismatch-error.js';
+export { RepartitionError } from './repartition-error.js';
 export { SpillError } from './spill-error.js';
 export { SupervisorError } from './supervisor-error.js';
 export { IngestError, type IngestErrorCode } from './ingest-error.js';

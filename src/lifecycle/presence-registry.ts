@@ -1,3 +1,4 @@
+import { execAll } from '../../queues/exec-all.js';
 import type { RedisClient } from '../../queues/redis-connection.js';
 
 /**
@@ -23,12 +24,12 @@ export class PresenceRegistry<T> {
 
   async publish(member: string, report: T): Promise<void> {
     const key = this.#memberPrefix + member;
-    await this.#redis.multi().set(key, JSON.stringify(report), 'EX', this.#ttlSeconds).sadd(this.#index, key).exec();
+    await execAll(this.#redis.multi().set(key, JSON.stringify(report), 'EX', this.#ttlSeconds).sadd(this.#index, key));
   }
 
   async remove(member: string): Promise<void> {
     const key = this.#memberPrefix + member;
-    await this.#redis.multi().del(key).srem(this.#index, key).exec();
+    await execAll(this.#redis.multi().del(key).srem(this.#index, key));
   }
 
   /** Every member's latest report that has not expired; expired members are pruned from the index. */

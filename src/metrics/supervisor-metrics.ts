@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import { AggregatorRegistry, Counter, Gauge, Registry, type PrometheusContentType } from 'prom-client';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import type { ScalableUnit } from '../supervisor/scalable-units.js';
 import type { MetricsJson } from '../supervisor/ipc-messages.js';
 import type { LastReconcile } from '../reconcile/last-reconcile-store.js';
 import { METRIC } from './metric-names.js';
@@ -8,8 +9,11 @@ import { registerReconcileMetrics } from './reconcile-metrics.js';
 
 export interface SupervisorMetricsDeps {
   readonly supervisor: Supervisor;
-  readonly trades: Queue;
+  /** Every partition's trades queue, index = partition number. */
+  readonly trades: readonly Queue[];
   readonly dlq: Queue;
+  /** The scalable units by name (src/supervisor/scalable-units.ts): their queue and partition labels. */
+  readonly units: ReadonlyMap<string, ScalableUnit>;
   /** How long one worker process may take to answer. @defaultValue 2000 */
   readonly collectTimeoutMs?: number;
   /** The last scheduled reconcile (from Redis); its gauges are exported when given. */
@@ -25,9 +29,18 @@ function counterSum(metrics: MetricsJson, name: string, label?: [string, string]
 }
 
 /**
+ * The `queue` and `partition` labels of a unit: `trades`/`0` … for the sinks of each partition,
+ * `trades-dlq` with no partition label for the DLQ.
+ */
+function unitLabels(units: ReadonlyMap<string, ScalableUnit>, unit: string): { queue: string; partition?: string } {
+  const u = units.get(unit);
+  return u?.partition === undefined ? { queue: u?.queue ?? unit } : { queue: u.queue, partition: String(u.partition) };
+}
+
+/**
  * The supervisor's `/metrics`: every worker process's registry, collected over IPC and
  * aggregated (sums; the circuit state and last lag as maxima), plus what only the supervisor
- * knows: queue depths, processes desired and running per queue, restarts, crash loops, and the
+ * knows: queue depths per partition, processes desired and running per queue and partition, restarts, crash loops, and the
  * sync success ratio of the trades its processes finished.
  */
 export class SupervisorMetrics {
@@ -51,27 +64,30 @@ export class SupervisorMetrics {
     });
     new Gauge({
       name: METRIC.queueWaiting,
-      help: 'Jobs waiting in the trades queue',
+      help: 'Jobs waiting in each partition\'s trades queue',
+      labelNames: ['partition'] as const,
       registers,
       async collect() {
-        this.set(await trades.getWaitingCount());
+        const counts = await Promise.all(trades.map((q) => q.getWaitingCount()));
+        counts.forEach((n, p) => this.set({ partition: String(p) }, n));
       },
     });
+    const labels = (unit: string) => unitLabels(deps.units, unit);
     const perQueue = (name: string, help: string, pick: (q: ReturnType<Supervisor['status']>['queues'][string]) => number) =>
       new Gauge({
         name,
         help,
-        labelNames: ['queue'] as const,
+        labelNames: ['queue', 'partition'] as const,
         registers,
         collect() {
           this.reset();
-          for (const [queue, q] of Object.entries(supervisor.status().queues)) this.set({ queue }, pick(q));
+          for (const [unit, q] of Object.entries(supervisor.status().queues)) this.set(labels(unit), pick(q));
         },
       });
-    perQueue(METRIC.processesDesired, 'Worker processes this supervisor should run per queue', (q) => q.desired);
-    perQueue(METRIC.processesRunning, 'Worker processes running and ready per queue', (q) => q.running);
-    perQueue(METRIC.crashLoop, '1 while a queue\'s processes are in a crash loop', (q) => (q.crashLoop ? 1 : 0));
-    this.#restarts = new Counter({ name: METRIC.processRestarts, help: 'Crashed worker processes restarted by the supervisor', labelNames: ['queue'] as const, registers });
+    perQueue(METRIC.processesDesired, 'Worker processes this supervisor should run per queue and partition', (q) => q.desired);
+    perQueue(METRIC.processesRunning, 'Worker processes running and ready per queue and partition', (q) => q.running);
+    perQueue(METRIC.crashLoop, '1 while the processes of a queue (partition) are in a crash loop', (q) => (q.crashLoop ? 1 : 0));
+    this.#restarts = new Counter({ name: METRIC.processRestarts, help: 'Crashed worker processes restarted by the supervisor', labelNames: ['queue', 'partition'] as const, registers });
     this.#successRatio = new Gauge({
       name: METRIC.syncSuccessRatio,
       help: 'Share of finished trades that became durable (inserted, spilled or duplicate) rather than dead-lettered, since the processes started; alerts use the rate of trade_sync_trades_out_total',
@@ -81,11 +97,10 @@ export class SupervisorMetrics {
   }
 
   #updateRestarts(): void {
-    for (const [queue, q] of Object.entries(this.#deps.supervisor.status().queues)) {
-      const seen = this.#restartsSeen.get(queue) ?? 0;
-      if (q.restarts > seen) this.#restarts.inc({ queue }, q.restarts - seen);
-      else this.#restarts.inc({ queue }, 0);
-      this.#restartsSeen.set(queue, Math.max(seen, q.restarts));
+    for (const [unit, q] of Object.entries(this.#deps.supervisor.status().queues)) {
+      const seen = this.#restartsSeen.get(unit) ?? 0;
+      this.#restarts.inc(unitLabels(this.#deps.units, unit), Math.max(0, q.restarts - seen));
+      this.#restartsSeen.set(unit, Math.max(seen, q.restarts));
     }
   }
 

@@ -15,8 +15,11 @@ export interface BatchOutcome {
 
 /** What the sink worker tells its metrics; the one hook `TradesConsumer` calls per batch. */
 export interface TradesConsumerMetrics {
-  batchWritten(outcome: BatchOutcome): void;
+  /** `partition`: the consumer's partition number, or `old` for a queue of an earlier layout it drains. */
+  batchWritten(outcome: BatchOutcome, partition: string): void;
 }
+
+const OUTCOMES = ['inserted', 'spilled', 'duplicate', 'dead_lettered'] as const;
 
 const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600];
 
@@ -35,8 +38,8 @@ export class WorkerMetrics implements TradesConsumerMetrics {
   readonly registry = new Registry();
   /** Largest end-to-end lag of the last written batch, in milliseconds (heartbeat and ops page). */
   lastLagMs = 0;
-  readonly #in: Counter;
-  readonly #out: Counter<'outcome'>;
+  readonly #in: Counter<'partition'>;
+  readonly #out: Counter<'outcome' | 'partition'>;
   readonly #batchSize: Histogram;
   readonly #insertDuration: Histogram<'result'>;
   readonly #retries: Counter;
@@ -46,11 +49,16 @@ export class WorkerMetrics implements TradesConsumerMetrics {
   readonly #circuit: Gauge;
   readonly #redriven: Counter;
 
-  constructor(readonly queue: string) {
+  /**
+   * @param queue the configured trades queue name.
+   * @param partitions the partitions this process takes: their series start at 0. The trades
+   *   counters carry a `partition` label, so there are at most 5 × TRADE_SYNC_PARTITIONS of them
+   *   (plus `old` while a queue of an earlier layout drains); the histograms carry none.
+   */
+  constructor(readonly queue: string, partitions: readonly number[] = [0]) {
     const registers = [this.registry];
-    const labelNames = ['outcome'] as const;
-    this.#in = new Counter({ name: METRIC.tradesIn, help: 'Trades that reached a sink worker (verified or rejected)', registers });
-    this.#out = new Counter({ name: METRIC.tradesOut, help: 'Trades a sink worker finished, by outcome: inserted, spilled, duplicate (dropped within a batch), dead_lettered', labelNames, registers });
+    this.#in = new Counter({ name: METRIC.tradesIn, help: 'Trades that reached a sink worker (verified or rejected), per partition', labelNames: ['partition'] as const, registers });
+    this.#out = new Counter({ name: METRIC.tradesOut, help: 'Trades a sink worker finished, per partition and outcome: inserted, spilled, duplicate (dropped within a batch), dead_lettered', labelNames: ['outcome', 'partition'] as const, registers });
     this.#batchSize = new Histogram({ name: METRIC.batchSize, help: 'Rows per written batch', buckets: [1, 10, 50, 100, 500, 1000, 5000, 10000, 50000, 100000], registers });
     this.#insertDuration = new Histogram({ name: METRIC.insertDuration, help: 'Duration of one ClickHouse insert request', labelNames: ['result'] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers });
     this.#retries = new Counter({ name: METRIC.insertRetries, help: 'Failed insert attempts (each is retried, or its batch spills or is dead-lettered)', registers });
@@ -59,19 +67,20 @@ export class WorkerMetrics implements TradesConsumerMetrics {
     this.#spillBacklog = new Gauge({ name: METRIC.spillBacklog, help: 'Rows waiting in the spill files to be replayed', registers });
     this.#circuit = new Gauge({ name: METRIC.circuitState, help: 'ClickHouse circuit: 0 closed, 1 half-open, 2 open (max over processes)', aggregator: 'max', registers });
     this.#redriven = new Counter({ name: METRIC.redriven, help: 'Dead letters sent back to the trades queue', registers });
-    this.#out.inc({ outcome: 'inserted' }, 0);
-    this.#out.inc({ outcome: 'spilled' }, 0);
-    this.#out.inc({ outcome: 'duplicate' }, 0);
-    this.#out.inc({ outcome: 'dead_lettered' }, 0);
+    for (const p of partitions) {
+      const partition = String(p);
+      this.#in.inc({ partition }, 0);
+      for (const o of OUTCOMES) this.#out.inc({ outcome: o, partition }, 0);
+    }
   }
 
-  batchWritten(outcome: BatchOutcome): void {
+  batchWritten(outcome: BatchOutcome, partition: string): void {
     const now = Date.now();
-    this.#in.inc(outcome.received);
-    this.#out.inc({ outcome: 'inserted' }, outcome.inserted);
-    this.#out.inc({ outcome: 'spilled' }, outcome.spilled);
-    this.#out.inc({ outcome: 'duplicate' }, outcome.duplicates);
-    this.#out.inc({ outcome: 'dead_lettered' }, outcome.deadLettered);
+    this.#in.inc({ partition }, outcome.received);
+    this.#out.inc({ outcome: 'inserted', partition }, outcome.inserted);
+    this.#out.inc({ outcome: 'spilled', partition }, outcome.spilled);
+    this.#out.inc({ outcome: 'duplicate', partition }, outcome.duplicates);
+    this.#out.inc({ outcome: 'dead_lettered', partition }, outcome.deadLettered);
     this.#batchSize.observe(outcome.rows.length);
     let max = 0;
     for (const row of outcome.rows) {

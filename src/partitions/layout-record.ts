@@ -53,14 +53,9 @@ export class LayoutRecord {
     return (await this.#redis.smembers(this.#queuesKey)).sort();
   }
 
-  /** `trade-sync repartition`: the new count and its queues (the old queues stay known until drained and forgotten). */
+  /** `trade-sync repartition`: the new count and its queues (the old queues stay known). */
   async change(count: number, tradeQueues: readonly string[]): Promise<void> {
     await this.#redis.set(this.#countKey, String(count));
     await this.#redis.sadd(this.#queuesKey, ...tradeQueues);
-  }
-
-  /** Forgets queues of earlier layouts once they are empty. */
-  async forget(queues: readonly string[]): Promise<void> {
-    if (queues.length > 0) await this.#redis.srem(this.#queuesKey, ...queues);
   }
 }

@@ -1,3 +1,4 @@
+import { keySlot, SLOTS } from './key-slot.js';
 import { partitionOf } from './symbol-hash.js';
 
 /**
@@ -10,6 +11,11 @@ import { partitionOf } from './symbol-hash.js';
  * each its own slot (and its orders state, `prefix:{trades.i}:orders:…`, with it); the dead-letter
  * queue becomes `{trades-dlq}`; global state (supervisor, heartbeats, sessions, nonces, audit)
  * lives under `prefix:{trades}:…`, one slot of its own.
+ *
+ * A cluster gives each node an even share of the slot range, so partition i's tag is picked to
+ * hash near the middle of the i-th N-th of the slot range (`{trades.i}`, or `{trades.i~k}` with
+ * the smallest k that lands there): the partitions spread evenly over the nodes instead of where
+ * their names happen to hash (with 4 random names over 3 nodes, one node often gets none).
  */
 export interface PartitionLayout {
   /** TRADE_SYNC_PARTITIONS. */
@@ -29,10 +35,25 @@ export function partitionLayout(trades: string, dlq: string, count: number, clus
   return {
     count,
     tagged,
-    tradeQueues: Array.from({ length: count }, (_, i) => (tagged ? `{${trades}.${i}}` : trades)),
+    tradeQueues: Array.from({ length: count }, (_, i) => (tagged ? `{${spreadTag(`${trades}.${i}`, i, count)}}` : trades)),
     dlqQueue: tagged ? `{${dlq}}` : dlq,
     stateName: tagged ? `{${trades}}` : trades,
   };
+}
+
+/**
+ * `base`, or `base~k` with the smallest k, whose slot falls near the middle of the i-th of
+ * `count` equal parts of the slot range (within 1/16 of a part of it), so that where nodes split
+ * the slot range evenly, the partitions split evenly over the nodes.
+ */
+function spreadTag(base: string, i: number, count: number): string {
+  const part = SLOTS / count;
+  const middle = (i + 0.5) * part;
+  const reach = Math.max(1, part / 16);
+  for (let k = 0; ; k++) {
+    const tag = k === 0 ? base : `${base}~${k}`;
+    if (Math.abs(keySlot(tag) + 0.5 - middle) <= reach) return tag;
+  }
 }
 
 /** The BullMQ queue a trade of this symbol goes to. */

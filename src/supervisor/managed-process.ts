@@ -23,6 +23,8 @@ export interface ProcessExit {
 export interface ProcessInfo {
   readonly pid: number;
   readonly role: WorkerRole;
+  /** What follows `trade-sync worker`. */
+  readonly args: readonly string[];
   readonly generation: number;
   readonly startedAt: string;
   readonly ready: boolean;
@@ -33,6 +35,8 @@ export interface ManagedProcessOptions {
   readonly role: WorkerRole;
   readonly generation: number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** What follows `trade-sync worker` (`--role sink --partitions 3`). @defaultValue `--role <role>` */
+  readonly workerArgs?: readonly string[];
 }
 
 let collectId = 0;
@@ -46,6 +50,7 @@ export class ManagedProcess {
   readonly queue: string;
   readonly role: WorkerRole;
   readonly generation: number;
+  readonly args: readonly string[];
   readonly startedAt = new Date();
   readonly child: ChildProcess;
   readonly pid: number;
@@ -62,7 +67,8 @@ export class ManagedProcess {
     this.queue = options.queue;
     this.role = options.role;
     this.generation = options.generation;
-    this.child = spawn(process.execPath, [...WORKER_NODE_ARGS, CLI_PATH, 'worker', '--role', options.role], {
+    this.args = options.workerArgs ?? ['--role', options.role];
+    this.child = spawn(process.execPath, [...WORKER_NODE_ARGS, CLI_PATH, 'worker', ...this.args], {
       env: { ...options.env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -88,7 +94,7 @@ export class ManagedProcess {
   }
 
   info(): ProcessInfo {
-    return { pid: this.pid, role: this.role, generation: this.generation, startedAt: this.startedAt.toISOString(), ready: this.isReady };
+    return { pid: this.pid, role: this.role, args: this.args, generation: this.generation, startedAt: this.startedAt.toISOString(), ready: this.isReady };
   }
 
   /** SIGTERM, then SIGKILL after `deadlineMs`; resolves once the process has exited. */

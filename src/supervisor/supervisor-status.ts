@@ -3,9 +3,11 @@ import { PresenceRegistry } from '../lifecycle/presence-registry.js';
 import { supervisorKeys } from './desired-state.js';
 import type { ProcessExit, ProcessInfo } from './managed-process.js';
 
-/** One queue as a supervisor runs it. */
+/** One scalable unit (a partition's sinks, the DLQ's redrive workers) as a supervisor runs it. */
 export interface QueueProcesses {
   readonly role: string;
+  /** The partition a sink unit takes (null for the DLQ; absent from older releases). */
+  readonly partition?: number | null;
   readonly desired: number;
   readonly running: number;
   readonly processes: readonly ProcessInfo[];

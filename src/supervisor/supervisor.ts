@@ -1,12 +1,11 @@
 import { hostname } from 'node:os';
 import type { RedisClient } from '../../queues/redis-connection.js';
-import type { WorkerRole } from './worker-role.js';
 import type { Config } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { CrashTracker } from './crash-tracker.js';
 import { DesiredState } from './desired-state.js';
 import { ManagedProcess, type ProcessExit } from './managed-process.js';
-import { queueRoles } from './queue-roles.js';
+import { seedProcesses, unitsByName, type ScalableUnit } from './scalable-units.js';
 import { deleteSupervisorStatus, writeSupervisorStatus, type QueueProcesses, type SupervisorStatus } from './supervisor-status.js';
 
 export interface SupervisorOptions {
@@ -35,7 +34,7 @@ export class Supervisor {
   readonly #log: Logger;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #desired: DesiredState;
-  readonly #roles: ReadonlyMap<string, WorkerRole>;
+  readonly #units: ReadonlyMap<string, ScalableUnit>;
   readonly #tickMs: number;
   readonly #readyTimeoutMs: number;
   readonly #processes = new Map<string, ManagedProcess[]>();
@@ -56,14 +55,14 @@ export class Supervisor {
     this.#log = options.log.child({ component: 'supervisor' });
     this.#env = options.env ?? process.env;
     this.#desired = new DesiredState(options.redis, options.config.redis.prefix, options.config.queues.layout.stateName);
-    this.#roles = queueRoles(options.config);
+    this.#units = unitsByName(options.config);
     this.#tickMs = options.tickMs ?? 500;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
   }
 
   /** Seeds the desired state (where none is stored), adopts the current generation and starts reconciling. */
   async start(): Promise<void> {
-    await this.#desired.seed(this.#config.supervisor.processes);
+    await this.#desired.seed(seedProcesses(this.#config, await this.#desired.get()));
     this.#generation = await this.#desired.generation();
     await this.#tick();
     this.#timer = setInterval(() => void this.#tick(), this.#tickMs);
@@ -82,7 +81,8 @@ export class Supervisor {
       const procs = this.#processes.get(queue) ?? [];
       const crashes = this.#crashes.get(queue);
       queues[queue] = {
-        role: this.#roles.get(queue) ?? 'unknown',
+        role: this.#units.get(queue)?.role ?? 'unknown',
+        partition: this.#units.get(queue)?.partition ?? null,
         desired: this.#desiredNow[queue] ?? 0,
         running: procs.filter((p) => p.isReady).length,
         processes: procs.map((p) => p.info()),
@@ -134,15 +134,15 @@ export class Supervisor {
   #reconcile(): void {
     const now = Date.now();
     for (const [queue, desired] of Object.entries(this.#desiredNow)) {
-      const role = this.#roles.get(queue);
-      if (role === undefined) {
-        if (!this.#unknownReported.has(queue)) this.#log.error({ queue, desired }, 'desired processes for a queue this supervisor has no worker for; ignored');
+      const unit = this.#units.get(queue);
+      if (unit === undefined) {
+        if (!this.#unknownReported.has(queue)) this.#reportUnknown(queue, desired);
         this.#unknownReported.add(queue);
         continue;
       }
       const counted = (this.#processes.get(queue) ?? []).filter((p) => !p.stopping && !p.retiring);
       if (counted.length < desired && this.#tracker(queue).mayRestart(now)) {
-        for (let i = counted.length; i < desired; i++) this.#spawn(queue, role, this.#generation);
+        for (let i = counted.length; i < desired; i++) this.#spawn(unit, this.#generation);
       } else if (counted.length > desired) {
         const extra = counted.slice(desired).reverse();
         this.#log.info({ queue, stopping: extra.map((p) => p.pid), desired }, 'scaling down');
@@ -154,8 +154,18 @@ export class Supervisor {
     }
   }
 
-  #spawn(queue: string, role: WorkerRole, generation: number): ManagedProcess {
-    const proc = new ManagedProcess({ queue, role, generation, env: this.#env });
+  /** A stored number for a unit this layout does not have: the trades queue as a whole (a one-partition layout's unit) is superseded by its partitions. */
+  #reportUnknown(queue: string, desired: number): void {
+    if (queue === this.#config.queues.trades) {
+      this.#log.info({ queue, desired, partitions: this.#config.queues.layout.count }, 'desired processes stored for the whole trades queue are superseded by the per-partition units; ignored');
+    } else {
+      this.#log.error({ queue, desired }, 'desired processes for a queue this supervisor has no worker for; ignored');
+    }
+  }
+
+  #spawn(unit: ScalableUnit, generation: number): ManagedProcess {
+    const { name: queue, role } = unit;
+    const proc = new ManagedProcess({ queue, role, generation, env: this.#env, workerArgs: unit.workerArgs });
     const list = this.#processes.get(queue) ?? [];
     list.push(proc);
     this.#processes.set(queue, list);
@@ -188,12 +198,12 @@ export class Supervisor {
     this.#log.info({ generation: target }, 'rolling restart');
     this.#rollingError = null;
     for (const [queue, procs] of [...this.#processes]) {
-      const role = this.#roles.get(queue);
-      if (role === undefined) continue;
+      const unit = this.#units.get(queue);
+      if (unit === undefined) continue;
       for (const old of procs.filter((p) => p.generation < target && !p.stopping)) {
         if (this.#stopping !== undefined) return;
         old.retiring = true;
-        const fresh = this.#spawn(queue, role, target);
+        const fresh = this.#spawn(unit, target);
         const ready = await Promise.race([fresh.ready, new Promise<false>((r) => setTimeout(() => r(false), this.#readyTimeoutMs).unref())]);
         if (!ready) {
           old.retiring = false;

@@ -10,7 +10,8 @@ const DAY_SECONDS = 86_400;
 
 /**
  * The namespace of one partition's order state in Redis: `prefix:<queue>:orders`, so it carries
- * the partition queue's hash tag (`{trades.3}`) and sits in the queue's Cluster slot.
+ * the partition queue's hash tag (`{trades.3~13}`) and sits in the queue's Cluster slot
+ * (src/orders/README.md).
  */
 export function ordersNamespace(config: Config, queue: string = config.queues.layout.tradeQueues[0] as string): string {
   return `${config.redis.prefix}:${queue}:orders`;

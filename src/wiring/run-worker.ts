@@ -94,7 +94,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     let stack: SinkStack | undefined;
     let replayer: SpillReplayer | undefined;
     let redrive: RedriveConsumer | undefined;
-    const metrics = new WorkerMetrics(config.queues.trades);
+    const metrics = new WorkerMetrics(config.queues.trades, role === 'redrive' ? [] : config.worker.partitions);
     const name = `${hostname()}:${process.pid}`;
     if (role !== 'redrive') {
       stack = releasers.add('sink-stack', await buildSinkStack(config, log, metrics), (s) => s.close());

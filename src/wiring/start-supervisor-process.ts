@@ -1,4 +1,4 @@
-import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../queues/index.js';
+import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradeQueues } from '../../queues/index.js';
 import type { Config } from '../config/index.js';
 import { onShutdownSignal } from '../lifecycle/on-shutdown-signal.js';
 import { Releasers } from '../lifecycle/releasers.js';
@@ -7,6 +7,7 @@ import { startMetricsServer } from '../metrics/metrics-server.js';
 import { SupervisorMetrics } from '../metrics/supervisor-metrics.js';
 import { lastReconcileKey, readLastReconcile } from '../reconcile/last-reconcile-store.js';
 import { Supervisor } from '../supervisor/supervisor.js';
+import { unitsByName } from '../supervisor/scalable-units.js';
 
 export interface RunningSupervisor {
   readonly supervisor: Supervisor;
@@ -24,16 +25,15 @@ export async function startSupervisorProcess(config: Config, log: Logger, option
   const releasers = new Releasers();
   try {
     const redis = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
-    const trades = releasers.add('trades-queue', createTradesQueue(config, redis), (q) => q.close());
+    const trades = createTradeQueues(config, redis).map((q) => releasers.add(`queue ${q.name}`, q, (x) => x.close()));
     const dlq = releasers.add('dlq', createDeadLetterQueue(config, redis), (q) => q.close());
-    trades.on('error', (err) => log.error({ err, queue: config.queues.trades }, 'queue error'));
-    dlq.on('error', (err) => log.error({ err, queue: config.queues.dlq }, 'queue error'));
+    for (const q of [...trades, dlq]) q.on('error', (err) => log.error({ err, queue: q.name }, 'queue error'));
     const supervisor = new Supervisor({ config, redis, log });
     releasers.add('supervisor', supervisor, (s) => s.stop());
     let metricsUrl: string | undefined;
     if (config.metrics.port !== 0) {
       const reconcileKey = lastReconcileKey(config.redis.prefix, config.queues.layout.stateName);
-      const metrics = new SupervisorMetrics({ supervisor, trades, dlq, lastReconcile: () => readLastReconcile(redis, reconcileKey) });
+      const metrics = new SupervisorMetrics({ supervisor, trades, dlq, units: unitsByName(config), lastReconcile: () => readLastReconcile(redis, reconcileKey) });
       const server = await startMetricsServer(() => metrics.render(), config.metrics.host, config.metrics.port, log.child({ component: 'metrics' }));
       releasers.add('metrics-server', server, (s) => s.close());
       metricsUrl = server.url;

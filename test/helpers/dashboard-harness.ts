@@ -34,7 +34,7 @@ export async function dashboardHarness(env?: Record<string, string>) {
   const config: Config = testConfig(env ?? (await dashboardEnv()));
   const queues: TestQueues = testQueues(config);
   const clickhouse = createClickHouseClient(config, 'admin');
-  const { app, history } = createDashboard({ config, redis: queues.connection, trades: queues.trades, dlq: queues.dlq, clickhouse, log: createLogger('silent') });
+  const { app, history } = createDashboard({ config, redis: queues.connection, trades: queues.partitions, dlq: queues.dlq, clickhouse, log: createLogger('silent') });
   return {
     config,
     queues,

@@ -1,11 +1,11 @@
+import { Cluster } from 'ioredis';
 import type { RedisClient } from '../../queues/redis-connection.js';
+import { scanKeys } from '../../queues/scan-keys.js';
 
-/** Unlinks every key matching `pattern` (SCAN, never KEYS): what obliterate leaves (orders, heartbeats). */
+/** Unlinks every key matching `pattern` (SCAN, never KEYS; every master of a cluster): what obliterate leaves (orders, heartbeats). */
 export async function purgeKeys(redis: RedisClient, pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, pattern, 1_000)) {
+    if (redis instanceof Cluster) await Promise.all(keys.map((key) => redis.unlink(key))); // a page may span slots
+    else await redis.unlink(...keys);
+  }
 }

@@ -30,7 +30,7 @@ export async function startSupervisorCli(config: Config, env: Record<string, str
   });
   const redis = createRedisConnection(config, 'producer');
   const status = async (): Promise<SupervisorStatus | undefined> =>
-    (await readSupervisorStatuses(redis, config.redis.prefix, config.queues.trades)).find((s) => s.pid === proc.pid);
+    (await readSupervisorStatuses(redis, config.redis.prefix, config.queues.layout.stateName)).find((s) => s.pid === proc.pid);
   const readyPids = async (queue: string): Promise<number[]> =>
     ((await status())?.queues[queue]?.processes ?? []).filter((p) => p.ready).map((p) => p.pid).sort();
   const seen = new Set<number>();

@@ -79,6 +79,6 @@ test('scheduled: the last closed window is reconciled, stored in Redis, exported
   assert.match(text, /^trade_sync_reconcile_last_run_ok 0$/m);
   assert.match(text, new RegExp(`^trade_sync_reconcile_window_end_timestamp_seconds ${fx.toNs / 1_000_000_000n}$`, 'm'));
 
-  const ops = await readOpsStatus({ config, redis, trades: queues.trades, dlq: queues.dlq, clickhouse: db.client, history: new OpsHistory(async () => []), audit: new AuditLog(redis, config.redis.prefix, config.queues.trades) });
+  const ops = await readOpsStatus({ config, redis, trades: queues.partitions, dlq: queues.dlq, clickhouse: db.client, history: new OpsHistory(async () => []), audit: new AuditLog(redis, config.redis.prefix, config.queues.trades) });
   assert.deepEqual([ops.reconcile?.missing, ops.reconcile?.ok, ops.reconcile?.windowTo], [3, false, second?.windowTo]);
 });

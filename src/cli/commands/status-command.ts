@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
+import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradeQueues } from '../../../queues/index.js';
+import { renderTable } from '../render-table.js';
 import { readStatus, type PipelineStatus } from '../read-status.js';
 import { REDRIVE_CONCURRENCY } from '../../dlq/redrive-consumer.js';
 import type { WorkerReport } from '../../lifecycle/worker-heartbeat.js';
@@ -7,8 +8,9 @@ import { createClickHouseClient } from '../../sinks/clickhouse/create-clickhouse
 import type { CliContext } from '../cli-context.js';
 
 /** What a worker process does, at the concurrency each of its roles really runs at. */
-export function workerRoles(w: Pick<WorkerReport, 'role' | 'concurrency'>): string {
-  const sink = `sink (trades queue) concurrency ${w.concurrency}`;
+export function workerRoles(w: Pick<WorkerReport, 'role' | 'concurrency' | 'partitions'>): string {
+  const partitions = w.partitions === undefined ? '' : ` partitions ${w.partitions.join(',')}`;
+  const sink = `sink (trades queue${partitions}) concurrency ${w.concurrency}`;
   const redrive = `redrive (dead-letter queue) concurrency ${REDRIVE_CONCURRENCY}`;
   return w.role === 'sink' ? sink : w.role === 'redrive' ? redrive : `${sink} + ${redrive}`;
 }
@@ -20,10 +22,18 @@ function workerLine(w: WorkerReport): string {
   return `${w.host}:${w.pid} ${mark}${workerRoles(w)}${sink} since ${w.startedAt}`;
 }
 
+/** One row per partition, a totals row, the DLQ: counts and the worker processes on each. */
+function queueTable(status: PipelineStatus): string[] {
+  const row = (partition: string, name: string, c: Readonly<Record<string, number>>, workers: number) =>
+    [partition, name, c.waiting ?? 0, c.active ?? 0, c.delayed ?? 0, c.failed ?? 0, c.completed ?? 0, workers];
+  const rows = status.partitions.map((p) => row(String(p.partition), p.name, p.counts, p.workers));
+  if (status.partitions.length > 1) rows.push(row('all', 'total', status.totals, status.totals.workers));
+  rows.push(row('-', status.dlq.name, status.dlq.counts, status.dlq.workers));
+  return renderTable(['partition', 'queue', 'waiting', 'active', 'delayed', 'failed', 'completed', 'workers'], rows);
+}
+
 export function renderStatus(status: PipelineStatus): string[] {
-  const lines = Object.entries(status.queues).map(
-    ([name, c]) => `queue ${name.padEnd(16)} waiting ${c.waiting ?? 0}  active ${c.active ?? 0}  delayed ${c.delayed ?? 0}  completed ${c.completed ?? 0}  failed ${c.failed ?? 0}`,
-  );
+  const lines = queueTable(status);
   lines.push(`dead letters     ${status.dlqDepth}`);
   const gone = status.workers.filter((w) => w.gone).length;
   const stale = status.workers.filter((w) => w.stale && !w.gone).length;
@@ -45,21 +55,21 @@ export function renderStatus(status: PipelineStatus): string[] {
 export function registerStatusCommand(program: Command, context: () => CliContext): void {
   program
     .command('status')
-    .description('queue counts, dead-letter depth, ClickHouse version, schema version and row count')
+    .description('job counts and worker processes per partition (and in total), dead-letter depth, ClickHouse version, schema version and row count')
     .option('--json', 'print JSON instead of text')
     .action(async (options: { json?: boolean }) => {
       const { config, print } = context();
       await assertRedisReachable(config.redis);
       const connection = createRedisConnection(config, 'producer');
-      const trades = createTradesQueue(config, connection);
+      const trades = createTradeQueues(config, connection);
       const dlq = createDeadLetterQueue(config, connection);
       const client = createClickHouseClient(config, 'admin');
       try {
-        const status = await readStatus(config, connection, [trades, dlq], client, dlq);
+        const status = await readStatus(config, connection, trades, client, dlq);
         if (options.json) print(JSON.stringify(status, null, 2));
         else renderStatus(status).forEach((line) => print(line));
       } finally {
-        await Promise.all([trades.close(), dlq.close(), client.close()]);
+        await Promise.all([...trades.map((q) => q.close()), dlq.close(), client.close()]);
         await connection.quit();
       }
     });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createDeadLetterQueue, createRedisConnection, createTradesQueue } from '../../../queues/index.js';
+import { createDeadLetterQueue, createRedisConnection, createTradeQueues } from '../../../queues/index.js';
 import { ensureClickHouse, ensureRedis, isLocalUrl } from '../../local/ensure-services.js';
 import { readStatus } from '../read-status.js';
 import { environmentWith, loadConfig } from '../../config/index.js';
@@ -120,15 +120,15 @@ export function registerUpCommand(program: Command, context: () => CliContext): 
         print(`query       clickhouse-client --query "SELECT symbol, count() FROM ${config.clickhouse.database}.trades FINAL GROUP BY symbol"`);
         const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
         const producer = releasers.add('producer', new TradeProducer(config, connection), (p) => p.close());
-        const trades = releasers.add('trades-queue', createTradesQueue(config, connection), (q) => q.close());
+        const trades = createTradeQueues(config, connection).map((q) => releasers.add(`queue ${q.name}`, q, (x) => x.close()));
         const dlq = releasers.add('dlq', createDeadLetterQueue(config, connection), (q) => q.close());
         let sent = 0;
         const ticker = setInterval(() => {
-          void readStatus(config, connection, [trades], admin, dlq).then((s) => {
+          void readStatus(config, connection, trades, admin, dlq).then((s) => {
             const ch = s.clickhouse;
-            const q = s.queues[config.queues.trades] ?? {};
+            const q = s.totals;
             const circuits = [...new Set(s.workers.map((w) => w.circuit))].join('/') || '-';
-            print(`published ${sent}  waiting ${q.waiting ?? 0}  active ${q.active ?? 0}  in clickhouse ${ch.reachable ? (ch.rows ?? 0) : 'unreachable'}  dead letters ${s.dlqDepth}  spill ${s.spillBacklog}  circuit ${circuits}`);
+            print(`published ${sent}  waiting ${q.waiting}  active ${q.active}${trades.length > 1 ? ` (${trades.length} partitions)` : ''}  in clickhouse ${ch.reachable ? (ch.rows ?? 0) : 'unreachable'}  dead letters ${s.dlqDepth}  spill ${s.spillBacklog}  circuit ${circuits}`);
           }, () => undefined);
         }, 2_000);
         releasers.add('ticker', ticker, clearInterval);
