@@ -5,6 +5,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { createRedisConnection, type RedisClient } from '../../queues/index.js';
 import type { Config } from '../../src/config/index.js';
 import { createClickHouseClient } from '../../src/sinks/clickhouse/create-clickhouse-client.js';
+import { scalableUnits } from '../../src/supervisor/scalable-units.js';
 import { readSupervisorStatuses } from '../../src/supervisor/supervisor-status.js';
 import { netnsHostsFor, type NetnsHosts } from './netns-hosts.js';
 import { onCleanup } from './on-cleanup.js';
@@ -20,8 +21,8 @@ export interface HostSupervisor {
   readonly proc: CliProcess;
   /** This host's environment (its own spill dir; everything else shared). */
   readonly env: Record<string, string>;
-  /** Waits until its sink worker process reports ready; returns that worker's pid. */
-  waitForSinkWorker(timeoutMs?: number): Promise<number>;
+  /** Waits until it runs one ready sink process per partition; returns their pids. */
+  waitForSinkWorkers(timeoutMs?: number): Promise<number[]>;
 }
 
 export interface TwoHosts {
@@ -77,19 +78,18 @@ export async function twoHosts(t: TestContext, overrides: Record<string, string>
       const hostEnv = { ...env, TRADE_SYNC_SPILL_DIR: `${env.TRADE_SYNC_SPILL_DIR}-${host}`, TRADE_SYNC_SUPERVISOR_RESTART_BASE_MS: '200' };
       onCleanup(t, () => rmSync(hostEnv.TRADE_SYNC_SPILL_DIR, { recursive: true, force: true }));
       const proc = capturedProcess(hosts.run(host, process.execPath, [CLI, 'start'], hostEnv));
-      const readySink = async () => {
+      const sinkUnits = scalableUnits(config).filter((u) => u.role === 'sink');
+      const readySinks = async () => {
         const statuses = await readSupervisorStatuses(redis, config.redis.prefix, config.queues.layout.stateName);
-        const processes = statuses.find((s) => s.pid === proc.pid)?.queues[config.queues.trades]?.processes ?? [];
-        return processes.filter((p) => p.ready).map((p) => p.pid);
+        const queues = statuses.find((s) => s.pid === proc.pid)?.queues ?? {};
+        return sinkUnits.flatMap((u) => (queues[u.name]?.processes ?? []).filter((p) => p.ready).map((p) => p.pid));
       };
       return {
         host,
         proc,
         env: hostEnv,
-        async waitForSinkWorker(timeoutMs = 60_000) {
-          const pids = await waitFor(readySink, (p) => p.length === 1, timeoutMs, `host ${host}'s sink worker ready (supervisor output: ${proc.output().slice(-2_000)})`);
-          return pids[0] as number;
-        },
+        waitForSinkWorkers: (timeoutMs = 60_000) =>
+          waitFor(readySinks, (p) => p.length === sinkUnits.length, timeoutMs, `host ${host}'s ${sinkUnits.length} sink processes ready (supervisor output: ${proc.output().slice(-2_000)})`),
       };
     },
   };
