@@ -1,12 +1,22 @@
+/** Where a private clickhouse-server listens and whom it lets in. */
+export interface ServerNetwork {
+  /** Addresses it listens on besides 127.0.0.1 (e.g. a bridge address that network namespaces reach). @defaultValue [] */
+  readonly listenHosts?: readonly string[];
+  /** Client addresses or networks (`10.1.2.0/24`) the default user may connect from, besides the loopback. @defaultValue [] */
+  readonly clientNetworks?: readonly string[];
+}
+
 /**
  * Minimal config.xml + users.xml for a private clickhouse-server (18.16 through current).
  * `extra` is XML inserted at the end of config.xml (e.g. a cluster's `<zookeeper>`, `<macros>`).
  */
-export function clickhouseServerConfig(dir: string, httpPort: number, tcpPort: number, extra = ''): { config: string; users: string } {
+export function clickhouseServerConfig(dir: string, httpPort: number, tcpPort: number, network: ServerNetwork = {}, extra = ''): { config: string; users: string } {
+  const listen = ['127.0.0.1', ...(network.listenHosts ?? [])].map((host) => `<listen_host>${host}</listen_host>`).join('');
+  const clients = ['127.0.0.1', '::1', ...(network.clientNetworks ?? [])].map((ip) => `<ip>${ip}</ip>`).join('');
   const config = `<?xml version="1.0"?>
 <yandex>
   <logger><level>warning</level><log>${dir}/log/server.log</log><errorlog>${dir}/log/error.log</errorlog><size>10M</size><count>2</count></logger>
-  <listen_host>127.0.0.1</listen_host>
+  ${listen}
   <http_port>${httpPort}</http_port>
   <tcp_port>${tcpPort}</tcp_port>
   <path>${dir}/data/</path>
@@ -26,7 +36,7 @@ ${extra}</yandex>
   <users>
     <default>
       <password></password>
-      <networks><ip>127.0.0.1</ip><ip>::1</ip></networks>
+      <networks>${clients}</networks>
       <profile>default</profile>
       <quota>default</quota>
     </default>

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clickhouseServerConfig } from './clickhouse-server-config.js';
+import { clickhouseServerConfig, type ServerNetwork } from './clickhouse-server-config.js';
 
 /** A clickhouse-server this process started (for `trade-sync up` and for tests that stop it). */
 export interface LocalClickHouse {
@@ -34,13 +34,14 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Starts clickhouse-server with its data in `dir` on the given ports and waits until it answers.
+ * Starts clickhouse-server with its data in `dir` on the given ports and waits until it answers
+ * (on 127.0.0.1, which it always listens on; `network` may add addresses and client networks).
  * `extraConfig` is XML appended to its config.xml (a cluster member's ZooKeeper, macros, cluster).
  */
-export async function startLocalClickHouse(options: { dir: string; httpPort: number; tcpPort: number; timeoutMs?: number; bin?: string; extraConfig?: string }): Promise<LocalClickHouse> {
+export async function startLocalClickHouse(options: { dir: string; httpPort: number; tcpPort: number; timeoutMs?: number; bin?: string; network?: ServerNetwork; extraConfig?: string }): Promise<LocalClickHouse> {
   const { dir, httpPort, tcpPort } = options;
   for (const sub of ['data', 'tmp', 'log', 'user_files', 'format_schemas']) mkdirSync(join(dir, sub), { recursive: true });
-  const { config, users } = clickhouseServerConfig(dir, httpPort, tcpPort, options.extraConfig);
+  const { config, users } = clickhouseServerConfig(dir, httpPort, tcpPort, options.network, options.extraConfig);
   writeFileSync(join(dir, 'config.xml'), config);
   writeFileSync(join(dir, 'users.xml'), users);
   const child = spawn(options.bin ?? 'clickhouse-server', [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore', detached: false });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from '../../src/local/free-port.js';
+import type { ServerNetwork } from '../../src/local/clickhouse-server-config.js';
 import { startLocalClickHouse, type LocalClickHouse } from '../../src/local/local-clickhouse.js';
 import { onCleanup } from './on-cleanup.js';
 
@@ -18,12 +19,15 @@ export interface PrivateClickHouse {
   start(): Promise<void>;
 }
 
-/** Starts a private clickhouse-server; the test's cleanup kills it (by pid) and removes its dir. */
-export async function privateClickHouse(t: TestContext): Promise<PrivateClickHouse> {
+/**
+ * Starts a private clickhouse-server; the test's cleanup kills it (by pid) and removes its dir.
+ * `network` adds listen addresses and client networks (its `url` stays on 127.0.0.1).
+ */
+export async function privateClickHouse(t: TestContext, network?: ServerNetwork): Promise<PrivateClickHouse> {
   const dir = mkdtempSync(join(tmpdir(), 'trade-sync-ch-'));
   onCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
   const [httpPort, tcpPort] = [await freePort(), await freePort()];
-  const boot = () => startLocalClickHouse({ dir, httpPort, tcpPort });
+  const boot = () => startLocalClickHouse({ dir, httpPort, tcpPort, ...(network === undefined ? {} : { network }) });
   let server: LocalClickHouse | undefined = await boot();
   onCleanup(t, () => server?.kill());
   return {

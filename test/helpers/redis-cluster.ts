@@ -20,7 +20,7 @@ export interface RedisClusterNode {
 /** A Redis Cluster of this test process only: `redis-server --cluster-enabled yes` masters on free ports, each in its own temp dir. */
 export interface LocalRedisCluster {
   readonly nodes: readonly RedisClusterNode[];
-  /** `redis://127.0.0.1:<port>` of every node (any one of them is enough to reach the cluster). */
+  /** `redis://<host>:<port>` of every node (any one of them is enough to reach the cluster). */
   readonly urls: readonly string[];
   /** Milliseconds from the first spawn until every node said `cluster_state:ok`. */
   readonly startupMs: number;
@@ -33,6 +33,12 @@ export interface RedisClusterOptions {
   readonly masters?: number;
   /** How long the whole start may take. @defaultValue 30000 */
   readonly timeoutMs?: number;
+  /**
+   * An address of this machine the nodes also listen on and announce to clients and to each other
+   * (`--cluster-announce-ip`), e.g. a bridge address that network namespaces reach; the nodes,
+   * their URLs and the cluster's slot map then name it. @defaultValue 127.0.0.1 only
+   */
+  readonly announceHost?: string;
 }
 
 const HOST = '127.0.0.1';
@@ -50,13 +56,14 @@ export async function redisClusterFor(t: TestContext, options: RedisClusterOptio
 }
 
 /**
- * Starts `masters` nodes (`--save "" --appendonly no`, bound to 127.0.0.1, data and cluster
+ * Starts `masters` nodes (`--save "" --appendonly no`, bound to 127.0.0.1 and `announceHost`, data and cluster
  * bus on free ports, own nodes.conf), joins them with `redis-cli --cluster create
  * --cluster-replicas 0 --cluster-yes` and waits until each says `cluster_state:ok` with every
  * slot served. A failed start stops what it started.
  */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<LocalRedisCluster> {
   const masters = options.masters ?? 3;
+  const host = options.announceHost ?? HOST;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const started = performance.now();
   const spawned: { child: ChildProcess; dir: string; port: number }[] = [];
@@ -64,25 +71,27 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const stop = () => (stopped ??= Promise.all(spawned.map(({ child, dir }) => kill(child).then(() => rmSync(dir, { recursive: true, force: true })))).then(() => undefined));
   try {
     const ports = await distinctFreePorts(2 * masters);
-    for (let i = 0; i < masters; i++) spawned.push(spawnNode(ports[2 * i] as number, ports[2 * i + 1] as number));
+    for (let i = 0; i < masters; i++) spawned.push(spawnNode(ports[2 * i] as number, ports[2 * i + 1] as number, host));
     await Promise.all(spawned.map((n) => untilAnswers(n, deadline)));
-    await run('redis-cli', ['--cluster', 'create', ...spawned.map((n) => `${HOST}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: Math.max(1, deadline - Date.now()) });
+    await run('redis-cli', ['--cluster', 'create', ...spawned.map((n) => `${host}:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: Math.max(1, deadline - Date.now()) });
     await Promise.all(spawned.map((n) => untilClusterOk(n.port, masters, deadline)));
   } catch (err) {
     const logs = spawned.map((n) => `${n.port}: ${logTail(n.dir)}`).join('\n');
     await stop();
     throw new Error(`local Redis Cluster did not start: ${err instanceof Error ? err.message : String(err)}\n${logs}`);
   }
-  const nodes = spawned.map(({ child, port }) => ({ host: HOST, port, pid: child.pid ?? -1 }));
+  const nodes = spawned.map(({ child, port }) => ({ host, port, pid: child.pid ?? -1 }));
   return { nodes, urls: nodes.map((n) => `redis://${n.host}:${n.port}`), startupMs: performance.now() - started, stop };
 }
 
-function spawnNode(port: number, busPort: number): { child: ChildProcess; dir: string; port: number } {
+function spawnNode(port: number, busPort: number, host: string): { child: ChildProcess; dir: string; port: number } {
   const dir = mkdtempSync(join(tmpdir(), 'trade-sync-redis-cluster-'));
   const args = [
-    '--port', String(port), '--cluster-port', String(busPort), '--bind', HOST, '--cluster-enabled', 'yes',
+    '--port', String(port), '--cluster-port', String(busPort), '--bind', ...new Set([HOST, host]), '--cluster-enabled', 'yes',
     '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '5000', '--dir', dir,
     '--save', '', '--appendonly', 'no', '--logfile', join(dir, 'redis.log'),
+    // Off the loopback, protected mode would refuse clients without a password (only the test's bridge reaches it).
+    ...(host === HOST ? [] : ['--cluster-announce-ip', host, '--protected-mode', 'no']),
   ];
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   children.add(child);

@@ -19,7 +19,11 @@ export interface CliProcess {
 
 /** Starts `trade-sync ARGS` as a real process with exactly `env` (plus PATH); `cli` picks another build (old releases). */
 export function spawnCli(args: readonly string[], env: Record<string, string>, cli: string = CLI): CliProcess {
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return capturedProcess(spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Collects a spawned process's output (stdio piped) and exit, as a CliProcess. */
+export function capturedProcess(child: ChildProcess): CliProcess {
   let output = '';
   let stdout = '';
   let stderr = '';
