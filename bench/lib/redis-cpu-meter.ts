@@ -1,19 +1,14 @@
 import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Report } from './report.js';
+import { cpuSecondsOf } from '../../test/helpers/redis-node-cpu.js';
 
-/** used_cpu_sys + used_cpu_user of the Redis server (INFO cpu), in seconds. */
+/** used_cpu_sys + used_cpu_user of the Redis server (INFO cpu), in seconds; undefined when it does not say. */
 async function redisCpuSeconds(redis: RedisClient): Promise<number | undefined> {
-  const info = await redis.info('cpu');
-  let total = 0;
-  let seen = 0;
-  for (const line of info.split(/\r?\n/)) {
-    const match = /^used_cpu_(sys|user):([0-9.]+)$/.exec(line);
-    if (match?.[2] !== undefined) {
-      total += Number(match[2]);
-      seen += 1;
-    }
+  try {
+    return cpuSecondsOf(await redis.info('cpu'));
+  } catch {
+    return undefined;
   }
-  return seen === 2 ? total : undefined;
 }
 
 /**

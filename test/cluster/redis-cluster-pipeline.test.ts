@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, test, type TestContext } from 'node:test';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { DeadLetterAdmin } from '../../src/dlq/dead-letter-admin.js';
 import { createLogger } from '../../src/logger.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { runWorker } from '../../src/wiring/run-worker.js';
-import { countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
+import { assertEachTradeOnce, countTrades } from '../helpers/clickhouse-helpers.js';
 import { keysPerNode } from '../helpers/cluster-key-owner.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
-import { testQueues, type TestQueues } from '../helpers/queue-helpers.js';
+import type { TestQueues } from '../helpers/queue-helpers.js';
+import { pipelineResources } from '../helpers/pipeline-resources.js';
 import { startRedisCluster, type LocalRedisCluster } from '../helpers/redis-cluster.js';
 import { runCli, spawnCli } from '../helpers/spawn-cli.js';
-import { TEST_KEYS, testEnv } from '../helpers/test-env.js';
+import { TEST_KEYS } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { keySlot } from '../../src/partitions/key-slot.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -31,25 +31,12 @@ after(() => cluster.stop());
 const SYMBOLS = Array.from({ length: 16 }, (_, i) => `CL${i}`);
 const log = createLogger('silent');
 
-async function clusterPipeline(t: TestContext, overrides: Record<string, string> = {}) {
-  const env = testEnv({ TRADE_SYNC_REDIS_CLUSTER: 'true', TRADE_SYNC_REDIS_URL: cluster.urls.join(','), TRADE_SYNC_PARTITIONS: '4', ...overrides });
-  const config = loadConfig(env);
-  const db = await migratedDatabase(config);
-  const queues = testQueues(config);
-  onCleanup(t, async () => {
-    await queues.cleanup();
-    await db.drop();
-    rmSync(config.spill.dir, { recursive: true, force: true });
-  });
-  return { env, config, db, queues };
+function clusterPipeline(t: TestContext, overrides: Record<string, string> = {}) {
+  return pipelineResources(t, { TRADE_SYNC_REDIS_CLUSTER: 'true', TRADE_SYNC_REDIS_URL: cluster.urls.join(','), TRADE_SYNC_PARTITIONS: '4', ...overrides });
 }
 
 async function assertExactlyOnce(config: Config, db: { client: Parameters<typeof countTrades>[0] }, queues: TestQueues, published: number, output = () => ''): Promise<void> {
-  const database = config.clickhouse.database;
-  await waitFor(() => countTrades(db.client, database), (n) => n >= published, 90_000, `${published} trades in ClickHouse ${output().slice(-2_000)}`);
-  const [[final, distinct] = []] = await queryText(db.client, `SELECT (SELECT count() FROM ${database}.trades FINAL), (SELECT count(DISTINCT trade_id) FROM ${database}.trades)`);
-  assert.equal(Number(final), published, 'count() FINAL');
-  assert.equal(Number(distinct), published, 'count(DISTINCT trade_id)');
+  await assertEachTradeOnce(db.client, config.clickhouse.database, published, output);
   for (const queue of queues.partitions) await waitFor(() => pendingJobs(queue), (n) => n === 0, 30_000, `${queue.name} drained`);
 }
 

@@ -35,3 +35,18 @@ export async function migratedDatabase(config: Config): Promise<{ client: ClickH
     },
   };
 }
+
+/** Waits until `published` trades are in ClickHouse, then checks each is there once: count() FINAL and count(DISTINCT trade_id). */
+export async function assertEachTradeOnce(client: ClickHouseClient, database: string, published: number, context: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  let n = await countTrades(client, database);
+  while (n < published) {
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${published} trades in ClickHouse after 90 s ${context().slice(-2_000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    n = await countTrades(client, database);
+  }
+  const [[final, distinct] = []] = await queryText(client, `SELECT (SELECT count() FROM ${database}.trades FINAL), (SELECT count(DISTINCT trade_id) FROM ${database}.trades)`);
+  if (Number(final) !== published || Number(distinct) !== published) {
+    throw new Error(`expected ${published} trades once each: count() FINAL ${final}, count(DISTINCT trade_id) ${distinct}`);
+  }
+}

@@ -7,35 +7,20 @@ import { createLogger } from '../../src/logger.js';
 import { partitionOf } from '../../src/partitions/symbol-hash.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
 import { runWorker } from '../../src/wiring/run-worker.js';
-import { countTrades, migratedDatabase, queryText } from '../helpers/clickhouse-helpers.js';
+import { assertEachTradeOnce, migratedDatabase } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
 import { testQueues } from '../helpers/queue-helpers.js';
+import { pipelineResources } from '../helpers/pipeline-resources.js';
 import { runCli } from '../helpers/spawn-cli.js';
 import { testEnv } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
-import { waitFor } from '../helpers/wait-for.js';
 import { pendingJobs, waitForDrained } from '../helpers/wait-for-drained.js';
 
 const SYMBOLS = Array.from({ length: 24 }, (_, i) => `SYM${i}`);
 const log = createLogger('silent');
 
-async function exactlyOnce(client: Parameters<typeof countTrades>[0], database: string, published: number): Promise<void> {
-  await waitFor(() => countTrades(client, database), (n) => n >= published, 60_000, `${published} trades in ClickHouse`);
-  const [[final, distinct] = []] = await queryText(client, `SELECT (SELECT count() FROM ${database}.trades FINAL), (SELECT count(DISTINCT trade_id) FROM ${database}.trades)`);
-  assert.equal(Number(final), published, 'count() FINAL equals the trades published');
-  assert.equal(Number(distinct), published, 'count(DISTINCT trade_id) equals the trades published');
-}
-
 test('4 partitions: each symbol goes to its own partition queue; a worker of every partition lands each trade once', async (t) => {
-  const env = testEnv({ TRADE_SYNC_PARTITIONS: '4' });
-  const config = loadConfig(env);
-  const db = await migratedDatabase(config);
-  const queues = testQueues(config);
-  onCleanup(t, async () => {
-    await queues.cleanup();
-    await db.drop();
-    rmSync(config.spill.dir, { recursive: true, force: true });
-  });
+  const { config, db, queues } = await pipelineResources(t, { TRADE_SYNC_PARTITIONS: '4' });
   config.queues.layout.tradeQueues.forEach((name, i) => assert.match(name, new RegExp(`^\\{${config.queues.trades}\\.${i}(~\\d+)?\\}$`)));
 
   const producer = new TradeProducer(config);
@@ -58,7 +43,7 @@ test('4 partitions: each symbol goes to its own partition queue; a worker of eve
   const worker = await runWorker(config, log);
   onCleanup(t, () => worker.stop());
   assert.equal(worker.sinks.length, 4, 'one consumer per partition');
-  await exactlyOnce(db.client, config.clickhouse.database, 2_600);
+  await assertEachTradeOnce(db.client, config.clickhouse.database, 2_600);
   for (const queue of queues.partitions) await waitForDrained(queue);
 });
 
@@ -119,6 +104,6 @@ test('repartition 1 → 4: refused while jobs wait, done once drained; old produ
   const worker4 = await runWorker(four, log);
   onCleanup(t, () => worker4.stop());
   assert.equal(worker4.sinks.length, 5, 'four partitions plus the old queue that still holds jobs');
-  await exactlyOnce(db.client, one.clickhouse.database, 2_500);
+  await assertEachTradeOnce(db.client, one.clickhouse.database, 2_500);
   await waitForDrained(queues1.trades);
 });
