@@ -18,6 +18,7 @@ import { MIGRATIONS, SCHEMA_VERSION } from '../../src/sinks/clickhouse/migration
 import { migrate } from '../../src/sinks/clickhouse/migrator.js';
 import { assertSchemaVersion, readSchemaState } from '../../src/sinks/clickhouse/schema-version.js';
 import { detectServerFeatures } from '../../src/sinks/clickhouse/server-features.js';
+import { clusterWideEngine } from '../../src/sinks/clickhouse/cluster-ddl.js';
 import { assertWriterColumns, canReadMigrations } from '../../src/sinks/clickhouse/writer-schema-probe.js';
 import { openChdbSession, type ChdbSession } from '../helpers/chdb-client.js';
 import { countPhysicalRows, countTrades, queryText } from '../helpers/clickhouse-helpers.js';
@@ -214,4 +215,19 @@ test('deploy/clickhouse/writer-grants.sql: every statement parses on 26.x (chDB 
   }
   const broken = await errorOf(() => queryText(client, "SELECT formatQuerySingleLine('GRANT INSERT ON trade_sync.trades TOO trade_sync_writer')"));
   assert.equal(classifyInsertError(broken).serverCode, 62, 'a typo in a grant would be caught');
+});
+
+test('the ON CLUSTER migrations (replicated local tables, Distributed reads, schema_migrations) parse on 26.x (chDB has no Keeper to run them)', async () => {
+  const statements: string[] = [];
+  const features = await detectServerFeatures(client);
+  for (const migration of MIGRATIONS) {
+    await migration.up({ database: 'trade_sync', features, cluster: 'trade_sync', run: async (sql) => void statements.push(sql), columnExists: async () => false });
+  }
+  statements.push(`CREATE TABLE IF NOT EXISTS trade_sync.schema_migrations ON CLUSTER trade_sync (version UInt32) ENGINE = ${clusterWideEngine('trade_sync', 'trade_sync', 'schema_migrations', 'MergeTree')} ORDER BY version`);
+  assert.ok(statements.some((s) => /ENGINE = ReplicatedReplacingMergeTree\('\/clickhouse\/tables\/trade_sync\/\{shard\}\/trade_sync\/trades_local', '\{replica\}'\)/.test(s)), 'a replicated trades_local');
+  assert.ok(statements.some((s) => /ENGINE = Distributed\(trade_sync, trade_sync, orders_local\)/.test(s)), 'a Distributed orders');
+  for (const statement of statements) {
+    const [[formatted = ''] = []] = await queryText(client, `SELECT formatQuerySingleLine('${statement.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}')`);
+    assert.match(formatted, /^(CREATE TABLE IF NOT EXISTS|ALTER TABLE|DROP TABLE IF EXISTS) trade_sync\.\w+ ON CLUSTER trade_sync/, statement);
+  }
 });
