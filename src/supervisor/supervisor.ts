@@ -114,7 +114,7 @@ export class Supervisor {
       this.#reconcile();
       await writeSupervisorStatus(this.#redis, this.#config.redis.prefix, this.#config.queues.layout.stateName, this.status());
     } catch (err) {
-      this.#log.warn({ err: (err as Error).message }, 'supervisor tick failed (RedisClient?); processes keep running');
+      this.#log.warn({ err: (err as Error).message }, 'supervisor tick failed (Redis?); processes keep running');
     } finally {
       this.#ticking = false;
     }
