@@ -7,6 +7,7 @@ import type { Config } from '../src/config/index.js';
 import { ConfigError } from '../src/errors/index.js';
 import { Releasers } from '../src/lifecycle/releasers.js';
 import type { Logger } from '../src/logger.js';
+import { LayoutRecord } from '../src/partitions/layout-record.js';
 import { createClickHouseClient } from '../src/sinks/clickhouse/create-clickhouse-client.js';
 import { QueueDiscovery } from './board/queue-discovery.js';
 import { createDashboard } from './create-dashboard-app.js';
@@ -29,6 +30,7 @@ export async function startDashboard(config: Config, log: Logger, options: { por
   const releasers = new Releasers();
   try {
     const redis = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
+    await new LayoutRecord(redis, config).check(config);
     const trades = createTradeQueues(config, redis).map((q) => releasers.add(`queue ${q.name}`, q, (x) => x.close()));
     const dlq = releasers.add('dlq', createDeadLetterQueue(config, redis), (q) => q.close());
     const dashLog = log.child({ component: 'dashboard' });

@@ -42,6 +42,12 @@ export class LayoutRecord {
     await this.#redis.sadd(this.#queuesKey, ...tradeQueues);
   }
 
+  /** Read-only twin of `claim` for commands that only look or steer (status, scale, dashboard): throws PARTITIONS_MISMATCH. */
+  async check(config: Config): Promise<void> {
+    const recorded = await this.recorded();
+    if (recorded !== undefined && recorded !== config.queues.layout.count) throw new PartitionsMismatchError(config.queues.layout.count, recorded);
+  }
+
   /** The recorded partition count, if any. */
   async recorded(): Promise<number | undefined> {
     const value = await this.#redis.get(this.#countKey);

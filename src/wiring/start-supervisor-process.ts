@@ -1,5 +1,6 @@
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradeQueues } from '../../queues/index.js';
 import type { Config } from '../config/index.js';
+import { LayoutRecord } from '../partitions/layout-record.js';
 import { onShutdownSignal } from '../lifecycle/on-shutdown-signal.js';
 import { Releasers } from '../lifecycle/releasers.js';
 import type { Logger } from '../logger.js';
@@ -25,6 +26,7 @@ export async function startSupervisorProcess(config: Config, log: Logger, option
   const releasers = new Releasers();
   try {
     const redis = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
+    await new LayoutRecord(redis, config).claim(config); // a mismatch stops here, not as a crash loop of its workers
     const trades = createTradeQueues(config, redis).map((q) => releasers.add(`queue ${q.name}`, q, (x) => x.close()));
     const dlq = releasers.add('dlq', createDeadLetterQueue(config, redis), (q) => q.close());
     for (const q of [...trades, dlq]) q.on('error', (err) => log.error({ err, queue: q.name }, 'queue error'));

@@ -89,7 +89,14 @@ test('repartition 1 → 4: refused while jobs wait, done once drained; old produ
   assert.equal(done.code, 0, done.output);
   assert.match(done.stdout, /partitions 1 → 4 recorded/);
 
-  // A producer started now with the old count is refused; one that checked moments ago still publishes to the old queue.
+  // Every process and command with the old count is refused in one line: a producer started now, the supervisor, status, scale.
+  for (const args of [['status'], ['start'], ['scale', one.queues.trades, '2']]) {
+    const stale = await runCli(args, { ...env1, TRADE_SYNC_METRICS_PORT: '0' });
+    assert.notEqual(stale.code, 0, args.join(' '));
+    assert.match(stale.stderr, /^trade-sync: PARTITIONS_MISMATCH: TRADE_SYNC_PARTITIONS=1 but Redis records 4 partition\(s\)/, args.join(' '));
+    assert.equal(stale.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line`);
+  }
+  // One that checked moments ago still publishes to the old queue.
   const late = new TradeProducer(one);
   onCleanup(t, () => late.close());
   await assert.rejects(late.publish(makeTrade()), (err: unknown) => err instanceof PartitionsMismatchError && err.code === 'PARTITIONS_MISMATCH');

@@ -32,7 +32,7 @@ export function registerRepartitionCommand(program: Command, context: () => CliC
         let backlog = await repartition.backlog();
         if (options.wait === true) backlog = await waitForDrain(repartition, backlog, options.timeout * 1000);
         if (backlog.jobs > 0 || backlog.orders > 0) {
-          throw new RepartitionError(`${describe(backlog)}: stop intake and let the workers drain them first (or add --wait)`);
+          throw new RepartitionError(`${describe(backlog)}: stop intake and let the workers drain them first; open orders complete or time out within TRADE_SYNC_ORDER_TIMEOUT_MS (add --wait)`);
         }
         await repartition.change(options.to);
         print(`partitions ${from} → ${options.to} recorded; now restart every producer, ingest and worker with TRADE_SYNC_PARTITIONS=${options.to}`);

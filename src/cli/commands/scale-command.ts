@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { assertRedisReachable, createRedisConnection } from '../../../queues/index.js';
 import { AuditLog } from '../../audit/audit-log.js';
+import { LayoutRecord } from '../../partitions/layout-record.js';
 import { cliUser } from '../../audit/cli-user.js';
 import { ConfigError } from '../../errors/index.js';
 import { DesiredState } from '../../supervisor/desired-state.js';
@@ -22,6 +23,7 @@ export function registerScaleCommand(program: Command, context: () => CliContext
       await assertRedisReachable(config.redis);
       const redis = createRedisConnection(config, 'producer');
       try {
+        await new LayoutRecord(redis, config).check(config);
         const names = units.map((u) => u.name);
         await new DesiredState(redis, config.redis.prefix, config.queues.layout.stateName).setMany(names, n);
         await new AuditLog(redis, config.redis.prefix, config.queues.layout.stateName).record({

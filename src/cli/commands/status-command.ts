@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { LayoutRecord } from '../../partitions/layout-record.js';
 import { assertRedisReachable, createDeadLetterQueue, createRedisConnection, createTradeQueues } from '../../../queues/index.js';
 import { renderTable } from '../render-table.js';
 import { readStatus, type PipelineStatus } from '../read-status.js';
@@ -61,6 +62,10 @@ export function registerStatusCommand(program: Command, context: () => CliContex
       const { config, print } = context();
       await assertRedisReachable(config.redis);
       const connection = createRedisConnection(config, 'producer');
+      await new LayoutRecord(connection, config).check(config).catch(async (err: unknown) => {
+        await connection.quit();
+        throw err;
+      });
       const trades = createTradeQueues(config, connection);
       const dlq = createDeadLetterQueue(config, connection);
       const client = createClickHouseClient(config, 'admin');
