@@ -180,6 +180,10 @@ export class IngestHandler {
     } catch (err) {
       await nonces.release(claimed.map((v) => v.envelope)).catch(() => undefined);
       if (!(err instanceof TradeSyncError) && !isConnectionError(err)) throw err;
+      if (err instanceof TradeSyncError && err.code === 'PARTITIONS_MISMATCH') {
+        this.#deps.log.error({ err: err.message }, 'ingest: partition count changed; restart with the recorded TRADE_SYNC_PARTITIONS; trades refused with 503');
+        return unavailable('PARTITIONS_MISMATCH', 'this ingest runs with another partition count than the deployment records; nothing was enqueued, retry later');
+      }
       this.#deps.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'ingest: Redis failed; trades refused with 503');
       return unavailable('REDIS_UNAVAILABLE', 'Redis did not take the trades; nothing was enqueued, retry later');
     }

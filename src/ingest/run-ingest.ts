@@ -1,5 +1,5 @@
 import { createRedisConnection, createTradeQueues } from '../../queues/index.js';
-import { LayoutRecord } from '../partitions/layout-record.js';
+import { LayoutGuard, LayoutRecord } from '../partitions/layout-record.js';
 import { partitionOf } from '../partitions/symbol-hash.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
@@ -53,7 +53,8 @@ export async function runIngest(config: Config, log: Logger, overrides: { host?:
   try {
     const connection = releasers.add('redis', createRedisConnection(config, 'producer'), (c) => c.quit());
     connection.on('error', (err: Error) => ingestLog.warn({ err: err.message }, 'redis connection error'));
-    await new LayoutRecord(connection, config).claim(config);
+    const layout = new LayoutGuard(new LayoutRecord(connection, config), config);
+    await layout.check();
     const queues = createTradeQueues(config, connection);
     for (const queue of queues) {
       releasers.add(`queue ${queue.name}`, queue, (q) => q.close());
@@ -68,6 +69,7 @@ export async function runIngest(config: Config, log: Logger, overrides: { host?:
       limiter: new KidRateLimiter(connection, config.redis.prefix, config.queues.layout.stateName, ingest.ratePerKid, ingest.burstPerKid),
       gate: new BackpressureGate(new QueueDepthGauge(queues), config.queues.capacity),
       enqueue: async (trades: readonly VerifiedTrade[]) => {
+        await layout.check(); // after a repartition: 503 and a log line, never trades on the old partitions
         // Each symbol's partition; one bulk add per partition, in parallel (one round trip with one partition).
         const byPartition = new Map<number, { envelope: VerifiedTrade['envelope']; tradeId: string }[]>();
         for (const v of trades) {
@@ -76,7 +78,7 @@ export async function runIngest(config: Config, log: Logger, overrides: { host?:
           if (group === undefined) byPartition.set(p, (group = []));
           group.push({ envelope: v.envelope, tradeId: v.trade.trade_id });
         }
-        await Promise.all([...byPartition].map(([p, group]) => queues[p]?.addBulk(planIngestJobs(group, config.queues.packSize))));
+        await Promise.all([...byPartition].map(([p, group]) => (queues[p] as (typeof queues)[number]).addBulk(planIngestJobs(group, config.queues.packSize))));
       },
       packSize: config.queues.packSize,
       log: ingestLog,

@@ -65,3 +65,33 @@ export class LayoutRecord {
     await this.#redis.sadd(this.#queuesKey, ...tradeQueues);
   }
 }
+
+/**
+ * `LayoutRecord.claim` on first use and again every `recheckMs`, for the processes that publish
+ * (producer, ingest): one left running across `trade-sync repartition` stops adding to the old
+ * partitions within seconds (PARTITIONS_MISMATCH) instead of writing there for good.
+ */
+export class LayoutGuard {
+  readonly #record: LayoutRecord;
+  readonly #config: Config;
+  readonly #recheckMs: number;
+  #checked: Promise<void> | undefined;
+  #checkedAt = 0;
+
+  constructor(record: LayoutRecord, config: Config, recheckMs = 5_000) {
+    this.#record = record;
+    this.#config = config;
+    this.#recheckMs = recheckMs;
+  }
+
+  check(): Promise<void> {
+    if (this.#checked === undefined || performance.now() - this.#checkedAt > this.#recheckMs) {
+      this.#checkedAt = performance.now();
+      this.#checked = this.#record.claim(this.#config).catch((err: unknown) => {
+        this.#checked = undefined; // checked again by the next call
+        throw err;
+      });
+    }
+    return this.#checked;
+  }
+}

@@ -6,11 +6,12 @@ import { partitionOf } from './symbol-hash.js';
  *
  * A BullMQ queue lives in one hash slot, so on a Redis Cluster each queue needs a hash tag, and so
  * does every multi-key script of the state around it. With one partition on a single Redis nothing
- * is tagged and every key keeps its name (`trade-sync:trades:…`). Otherwise (TRADE_SYNC_PARTITIONS
- * > 1 or TRADE_SYNC_REDIS_CLUSTER) the trades queue becomes N queues `{trades.0}` … `{trades.N-1}`,
- * each its own slot (and its orders state, `prefix:{trades.i}:orders:…`, with it); the dead-letter
- * queue becomes `{trades-dlq}`; global state (supervisor, heartbeats, sessions, nonces, audit)
- * lives under `prefix:{trades}:…`, one slot of its own.
+ * is tagged and every key keeps its name (`trade-sync:trades:…`). With more partitions the trades
+ * queue becomes N queues `{trades.0~k}` … (each its own slot on a cluster, and its orders state,
+ * `prefix:{trades.i~k}:orders:…`, with it). On a Redis Cluster the dead-letter queue becomes
+ * `{trades-dlq}` and global state (supervisor, heartbeats, sessions, nonces, audit) lives under
+ * `prefix:{trades}:…`, one slot of its own; on a single Redis they keep their names whatever the
+ * partition count, so changing the count there moves no dead letter and no desired state.
  *
  * A cluster gives each node an even share of the slot range, so partition i's tag is picked to
  * hash near the middle of the i-th N-th of the slot range (`{trades.i}`, or `{trades.i~k}` with
@@ -20,7 +21,7 @@ import { partitionOf } from './symbol-hash.js';
 export interface PartitionLayout {
   /** TRADE_SYNC_PARTITIONS. */
   readonly count: number;
-  /** True when names carry hash tags (more than one partition, or a Redis Cluster). */
+  /** True when the partition queues carry hash tags (more than one partition, or a Redis Cluster). */
   readonly tagged: boolean;
   /** The BullMQ queue of each partition, index = partition number. */
   readonly tradeQueues: readonly string[];
@@ -36,8 +37,8 @@ export function partitionLayout(trades: string, dlq: string, count: number, clus
     count,
     tagged,
     tradeQueues: Array.from({ length: count }, (_, i) => (tagged ? `{${spreadTag(`${trades}.${i}`, i, count)}}` : trades)),
-    dlqQueue: tagged ? `{${dlq}}` : dlq,
-    stateName: tagged ? `{${trades}}` : trades,
+    dlqQueue: cluster ? `{${dlq}}` : dlq,
+    stateName: cluster ? `{${trades}}` : trades,
   };
 }
 

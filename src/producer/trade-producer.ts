@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { RedisClient } from '../../queues/redis-connection.js';
 import { createRedisConnection, createTradeQueues, type TradeJobData } from '../../queues/index.js';
-import { LayoutRecord } from '../partitions/layout-record.js';
+import { LayoutGuard, LayoutRecord } from '../partitions/layout-record.js';
 import { partitionOf } from '../partitions/symbol-hash.js';
 import { Batcher } from '../batching/batcher.js';
 import { requireKeys, type Config } from '../config/index.js';
@@ -33,7 +33,6 @@ export interface PublishResult {
 
 const HIGH_WATER = 0.8;
 const ADD_CHUNK = 1_000;
-const LAYOUT_RECHECK_MS = 5_000;
 
 /**
  * The producer library: validates, signs and enqueues trades. Invalid input throws
@@ -51,9 +50,8 @@ export class TradeProducer {
   readonly #queues: readonly Queue<TradeJobData>[];
   readonly #gauge: QueueDepthGauge;
   readonly #ownedConnection: RedisClient | undefined;
-  readonly #layout: LayoutRecord;
-  #layoutChecked: Promise<void> | undefined;
-  #layoutCheckedAt = 0;
+  /** The partition count recorded in Redis, checked on the first call and every 5 s (PARTITIONS_MISMATCH). */
+  readonly #layout: LayoutGuard;
   /** Open packs of lingering single trades, one per partition and pack size in use. */
   readonly #lingering = new Map<string, Batcher<Trade>>();
   #closed: Promise<void> | undefined;
@@ -66,7 +64,7 @@ export class TradeProducer {
     this.#queues = createTradeQueues(config, redis);
     for (const queue of this.#queues) queue.on('error', () => {}); // connection errors surface as rejected publish calls
     this.#gauge = new QueueDepthGauge(this.#queues);
-    this.#layout = new LayoutRecord(redis, config);
+    this.#layout = new LayoutGuard(new LayoutRecord(redis, config), config);
   }
 
   async publish(input: Trade | readonly Trade[], options: PublishOptions = {}): Promise<PublishResult> {
@@ -76,7 +74,7 @@ export class TradeProducer {
     const packSize = options.packSize ?? this.#config.queues.packSize;
     const backpressure = options.backpressure ?? this.#config.queues.backpressure;
     if (this.#closed !== undefined) throw new ProducerClosedError();
-    await this.#checkLayout();
+    await this.#layout.check();
     const count = this.#config.queues.layout.count;
     if (single && packSize > 1) {
       const trade = trades[0] as Trade;
@@ -96,22 +94,6 @@ export class TradeProducer {
     await this.#admit(jobs, backpressure);
     await Promise.all(planned.map(([p, j]) => this.#add(p, j)));
     return { trades: trades.length, jobs };
-  }
-
-  /**
-   * Checks the partition count recorded in Redis (PARTITIONS_MISMATCH) on the first call and
-   * again every LAYOUT_RECHECK_MS, so a producer left running across `trade-sync repartition`
-   * stops publishing to the old partitions instead of stranding trades there.
-   */
-  #checkLayout(): Promise<void> {
-    if (this.#layoutChecked === undefined || performance.now() - this.#layoutCheckedAt > LAYOUT_RECHECK_MS) {
-      this.#layoutCheckedAt = performance.now();
-      this.#layoutChecked = this.#layout.claim(this.#config).catch((err: unknown) => {
-        this.#layoutChecked = undefined; // checked again by the next call
-        throw err;
-      });
-    }
-    return this.#layoutChecked;
   }
 
   /** The open pack of a partition for this pack size: flushed when full, after lingerMs, or on close. */

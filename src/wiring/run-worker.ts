@@ -38,21 +38,23 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** How often a sink worker looks for queues of an earlier partition layout that hold jobs again. */
+const RETIRED_QUEUE_SCAN_MS = 5_000;
+
 /**
- * The trades queues this worker consumes: its partitions, plus any queue of an earlier layout
- * (before `trade-sync repartition`) that still holds jobs, so nothing is stranded there.
+ * Queues of an earlier layout (before `trade-sync repartition`) that hold jobs and that this
+ * worker does not consume yet: a producer or ingest that had not noticed the change yet may have
+ * added to one, and no worker of the current layout would take them otherwise.
  */
-async function queuesToConsume(config: Config, connection: RedisClient, record: LayoutRecord, log: Logger): Promise<string[]> {
-  const own = config.worker.partitions.map((p) => config.queues.layout.tradeQueues[p] as string);
-  const retired = (await record.knownQueues()).filter((q) => !config.queues.layout.tradeQueues.includes(q));
-  for (const name of retired) {
+async function retiredQueuesWithJobs(config: Config, connection: RedisClient, record: LayoutRecord, consumed: ReadonlySet<string>): Promise<{ name: string; pending: number }[]> {
+  const found: { name: string; pending: number }[] = [];
+  for (const name of await record.knownQueues()) {
+    if (config.queues.layout.tradeQueues.includes(name) || consumed.has(name)) continue;
     const queue = tradesQueueNamed(config, connection, name);
     const pending = await pendingJobs(queue).finally(() => queue.close());
-    if (pending === 0) continue;
-    log.warn({ queue: name, pending }, 'draining a trades queue of an earlier partition layout');
-    own.push(name);
+    if (pending > 0) found.push({ name, pending });
   }
-  return own;
+  return found;
 }
 
 /** Refuses a schema mismatch (and a cluster it cannot route to) on the first node that answers; when none answers, starts anyway (spilling). */
@@ -93,6 +95,7 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       return queue;
     };
     const sinks: TradesConsumer[] = [];
+    let closing = false;
     let stack: SinkStack | undefined;
     let replayer: SpillReplayer | undefined;
     let redrive: RedriveConsumer | undefined;
@@ -101,12 +104,13 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
     if (role !== 'redrive') {
       stack = releasers.add('sink-stack', await buildSinkStack(config, log, metrics), (s) => s.close());
       await checkSchemaAtStart(stack, config, log);
-      for (const queue of await queuesToConsume(config, connection, record, log)) {
-        const orders = config.orders.enabled ? releasers.add(`order-tracker ${queue}`, createOrderTracker(config, connection, stack.clients, log.child({ queue }), queue, stack.topology), (t) => t.stop()) : undefined;
+      const sinkStack = stack;
+      const attach = async (queue: string): Promise<void> => {
+        const orders = config.orders.enabled ? releasers.add(`order-tracker ${queue}`, createOrderTracker(config, connection, sinkStack.clients, log.child({ queue }), queue, sinkStack.topology), (t) => t.stop()) : undefined;
         orders?.start();
         const pipeline = new SinkPipeline({
-          insert: stack.insert,
-          spill: stack.spillFile,
+          insert: sinkStack.insert,
+          spill: sinkStack.spillFile,
           deadLetters: new DeadLetterPublisher(dlq),
           redriveOutcomes: new RedriveOutcomeRecorder(dlq, log.child({ component: 'sink-worker', queue })),
           orders,
@@ -115,7 +119,26 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
         const sink = releasers.add(`sink-worker ${queue}`, new TradesConsumer({ config, queue, connection, pipeline, log, metrics, name }), (w) => w.close(config.worker.shutdownTimeoutMs));
         await sink.waitUntilReady();
         sinks.push(sink);
-      }
+      };
+      const consumed = new Set(config.worker.partitions.map((p) => config.queues.layout.tradeQueues[p] as string));
+      for (const queue of consumed) await attach(queue);
+      const attachRetired = async (): Promise<void> => {
+        for (const { name: queue, pending } of await retiredQueuesWithJobs(config, connection, record, consumed)) {
+          if (closing) return;
+          log.warn({ queue, pending }, 'draining a trades queue of an earlier partition layout');
+          consumed.add(queue);
+          await attach(queue);
+        }
+      };
+      await attachRetired();
+      let scanning = Promise.resolve();
+      const scan = setInterval(() => {
+        scanning = scanning.then(attachRetired).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'scan for queues of an earlier layout failed; retrying'));
+      }, RETIRED_QUEUE_SCAN_MS);
+      releasers.add('retired-queue-scan', scan, async (timer) => {
+        clearInterval(timer);
+        await scanning;
+      });
       if (stack.spillFile !== undefined && stack.directory !== undefined) {
         replayer = new SpillReplayer({
           directory: stack.directory,
@@ -153,7 +176,11 @@ export async function runWorker(config: Config, log: Logger, role: WorkerRole = 
       metrics.setState({ spillBacklog: replayer?.backlog ?? 0, circuit: stack === undefined ? 'n/a' : circuitName(stack.circuit.state) });
       return metrics.registry.getMetricsAsJSON();
     };
-    return { sinks, redrive, stack, replayer, metrics, collectMetrics, stop: () => releasers.releaseAll(log) };
+    const stop = () => {
+      closing = true; // no queue of an earlier layout is attached once stopping has begun
+      return releasers.releaseAll(log);
+    };
+    return { sinks, redrive, stack, replayer, metrics, collectMetrics, stop };
   } catch (err) {
     await releasers.releaseAll(log);
     throw err;

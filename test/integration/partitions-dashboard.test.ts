@@ -36,7 +36,7 @@ test('Bull Board lists each partition queue as trades.i, and the DLQ; Retry send
   const listed = await operator.get('/board/api/queues');
   assert.equal(listed.status, 200, listed.text);
   const boards = (listed.body as { queues: { name: string; displayName?: string }[] }).queues.map((q) => [q.name, q.displayName]).sort();
-  assert.deepEqual(boards, [...[0, 1, 2, 3].map((p) => [h.config.queues.layout.tradeQueues[p], `${trades}.${p}`]), [`{${dlq}}`, dlq]].sort());
+  assert.deepEqual(boards, [...[0, 1, 2, 3].map((p) => [h.config.queues.layout.tradeQueues[p], `${trades}.${p}`]), [h.config.queues.layout.dlqQueue, dlq]].sort());
 
   const trade = makeTrade({ symbol: 'RETRY' });
   const letter = await h.queues.dlq.add(
@@ -46,7 +46,7 @@ test('Bull Board lists each partition queue as trades.i, and the DLQ; Retry send
   );
   const id = letter.id ?? '';
   await waitFor(async () => (await h.queues.dlq.getJob(id))?.isFailed(), (f) => f === true, 10_000, 'dead letter parked');
-  const retry = await operator.put(`/board/api/queues/${encodeURIComponent(`{${dlq}}`)}/${id}/retry`).set('Origin', server.base);
+  const retry = await operator.put(`/board/api/queues/${encodeURIComponent(h.config.queues.layout.dlqQueue)}/${id}/retry`).set('Origin', server.base);
   assert.ok([200, 204].includes(retry.status), `retry: ${retry.status} ${retry.text}`);
   await waitFor(async () => (await h.queues.partitions[2]?.getJob(`rd.${id}.1`)) !== undefined, (v) => v, 10_000, 'redriven into partition 2');
   for (const p of [0, 1, 3]) assert.equal(await h.queues.partitions[p]?.getJob(`rd.${id}.1`), undefined, `not into partition ${p}`);
@@ -62,7 +62,7 @@ test('ops page API: a line per partition with its counts and workers; scale one 
   const queues = (res.body as { queues: { name: string; partition: number | null; bullQueue: string; role: string; counts: { delayed?: number }; processes: { pid: number }[] }[] }).queues;
   assert.deepEqual(queues.map((q) => [q.name, q.partition, q.bullQueue, q.role]), [
     ...[0, 1, 2, 3].map((p) => [`${trades}.${p}`, p, h.config.queues.layout.tradeQueues[p], 'sink']),
-    [dlq, null, `{${dlq}}`, 'redrive'],
+    [dlq, null, h.config.queues.layout.dlqQueue, 'redrive'],
   ]);
   assert.deepEqual(queues.map((q) => q.counts.delayed ?? 0), [0, 2, 0, 1, 0]);
   assert.deepEqual(queues.map((q) => q.processes.map((w) => w.pid)), [[], [], [], [], [process.pid]], 'the redrive worker serves the DLQ, no partition');

@@ -50,7 +50,7 @@ test('4 partitions: `status` has a row per partition with its counts, a total an
   const status = JSON.parse(json.stdout) as { partitions: { partition: number; name: string; queue: string; counts: { waiting: number }; workers: number }[]; totals: { waiting: number }; dlq: { name: string; queue: string } };
   assert.deepEqual(status.partitions.map((p) => [p.partition, p.name, p.queue, p.counts.waiting, p.workers]), expected.map((n, p) => [p, `${trades}.${p}`, config.queues.layout.tradeQueues[p], n, 0]));
   assert.equal(status.totals.waiting, published.length);
-  assert.deepEqual(status.dlq, { ...status.dlq, name: config.queues.dlq, queue: `{${config.queues.dlq}}` });
+  assert.deepEqual(status.dlq, { ...status.dlq, name: config.queues.dlq, queue: config.queues.layout.dlqQueue });
 
   const text = await runCli(['status'], env);
   assert.equal(text.code, 0, text.output);

@@ -6,6 +6,7 @@ import { PartitionsMismatchError } from '../../src/errors/index.js';
 import { createLogger } from '../../src/logger.js';
 import { partitionOf } from '../../src/partitions/symbol-hash.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
+import { packTrades } from '../../src/producer/pack-trades.js';
 import { runWorker } from '../../src/wiring/run-worker.js';
 import { assertEachTradeOnce, migratedDatabase } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
@@ -14,7 +15,7 @@ import { pipelineResources } from '../helpers/pipeline-resources.js';
 import { runCli } from '../helpers/spawn-cli.js';
 import { testEnv } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
-import { pendingJobs, waitForDrained } from '../helpers/wait-for-drained.js';
+import { waitForDrained } from '../helpers/wait-for-drained.js';
 
 const SYMBOLS = Array.from({ length: 24 }, (_, i) => `SYM${i}`);
 const log = createLogger('silent');
@@ -59,7 +60,7 @@ test('a worker takes only its --partitions; an unknown partition is a one-line C
   t.diagnostic(stderr.trim());
 });
 
-test('repartition 1 → 4: refused while jobs wait, done once drained; old producers get PARTITIONS_MISMATCH; a straggler\'s jobs on the old queue are drained', async (t) => {
+test('repartition 1 → 4: refused while jobs wait, done once drained; old-count processes get PARTITIONS_MISMATCH; a straggler\'s jobs on the old queue are drained, even after the worker started', async (t) => {
   const env1 = testEnv();
   const env4 = { ...env1, TRADE_SYNC_PARTITIONS: '4' };
   const one = loadConfig(env1);
@@ -75,8 +76,8 @@ test('repartition 1 → 4: refused while jobs wait, done once drained; old produ
   });
   const first = Array.from({ length: 1_000 }, (_, i) => makeTrade({ symbol: SYMBOLS[i % SYMBOLS.length] }));
   const early = new TradeProducer(one);
-  onCleanup(t, () => early.close());
   await early.publish(first, { packSize: 100 });
+  await early.close();
 
   const refused = await runCli(['repartition', '--to', '4'], env1);
   assert.notEqual(refused.code, 0);
@@ -96,14 +97,16 @@ test('repartition 1 → 4: refused while jobs wait, done once drained; old produ
     assert.match(stale.stderr, /^trade-sync: PARTITIONS_MISMATCH: TRADE_SYNC_PARTITIONS=1 but Redis records 4 partition\(s\)/, args.join(' '));
     assert.equal(stale.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line`);
   }
-  // One that checked moments ago still publishes to the old queue.
   const late = new TradeProducer(one);
   onCleanup(t, () => late.close());
   await assert.rejects(late.publish(makeTrade()), (err: unknown) => err instanceof PartitionsMismatchError && err.code === 'PARTITIONS_MISMATCH');
-  const straggler = Array.from({ length: 300 }, (_, i) => makeTrade({ symbol: SYMBOLS[i % SYMBOLS.length] }));
-  await early.publish(straggler, { packSize: 100 });
-  assert.equal(await pendingJobs(queues1.trades), 3, 'the straggler wrote to the old queue');
 
+  // A straggler (a producer or ingest that has not re-checked yet) adds to the old queue, before and after the new worker starts.
+  const straggle = async (n: number) => {
+    const jobs = packTrades(one.keyring, Array.from({ length: n }, (_, i) => makeTrade({ symbol: SYMBOLS[i % SYMBOLS.length] })), 100);
+    await queues1.trades.addBulk(jobs.map((j) => ({ name: j.name, data: { envelopes: [j.envelope] }, opts: { jobId: j.jobId } })));
+  };
+  await straggle(300);
   const second = Array.from({ length: 1_200 }, (_, i) => makeTrade({ symbol: SYMBOLS[i % SYMBOLS.length] }));
   const producer4 = new TradeProducer(four);
   onCleanup(t, () => producer4.close());
@@ -113,4 +116,13 @@ test('repartition 1 → 4: refused while jobs wait, done once drained; old produ
   assert.equal(worker4.sinks.length, 5, 'four partitions plus the old queue that still holds jobs');
   await assertEachTradeOnce(db.client, one.clickhouse.database, 2_500);
   await waitForDrained(queues1.trades);
+
+  // A worker that started while the old queue was empty attaches it once a straggler adds to it.
+  await worker4.stop();
+  const worker4b = await runWorker(four, log);
+  onCleanup(t, () => worker4b.stop());
+  assert.equal(worker4b.sinks.length, 4, 'the old queue is empty: the four partitions only');
+  await straggle(200);
+  await assertEachTradeOnce(db.client, one.clickhouse.database, 2_700);
+  assert.equal(worker4b.sinks.length, 5, 'the old queue was attached by the periodic scan');
 });

@@ -12,13 +12,17 @@ test('keySlot is Redis Cluster\'s CRC16 slot, hash tags included', () => {
   assert.equal(keySlot('foo{{bar}}zap'), keySlot('{bar'));
 });
 
-test('one partition on a single Redis keeps today\'s names; otherwise every name is hash-tagged', () => {
+test('one partition on a single Redis keeps today\'s names; partitions are tagged; DLQ and global state only on a cluster', () => {
   assert.deepEqual(partitionLayout('trades', 'trades-dlq', 1, false), { count: 1, tagged: false, tradeQueues: ['trades'], dlqQueue: 'trades-dlq', stateName: 'trades' });
   const four = partitionLayout('trades', 'trades-dlq', 4, false);
-  assert.equal(four.dlqQueue, '{trades-dlq}');
-  assert.equal(four.stateName, '{trades}');
+  assert.equal(four.dlqQueue, 'trades-dlq', 'a repartition on a single Redis leaves the DLQ where it is');
+  assert.equal(four.stateName, 'trades', 'and the supervisor state, sessions and nonces');
   four.tradeQueues.forEach((q, i) => assert.match(q, new RegExp(`^\\{trades\\.${i}(~\\d+)?\\}$`)));
-  assert.deepEqual(partitionLayout('trades', 'trades-dlq', 4, true).tradeQueues, four.tradeQueues, 'the same names on a cluster');
+  const cluster = partitionLayout('trades', 'trades-dlq', 4, true);
+  assert.deepEqual(cluster.tradeQueues, four.tradeQueues, 'the same partition names on a cluster');
+  assert.equal(cluster.dlqQueue, '{trades-dlq}');
+  assert.equal(cluster.stateName, '{trades}');
+  assert.deepEqual(partitionLayout('trades', 'trades-dlq', 1, true).tradeQueues.length, 1);
 });
 
 test('partition i is tagged into the middle of the i-th part of the slot range, so even slot splits spread it', () => {
