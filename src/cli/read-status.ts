@@ -10,6 +10,12 @@ import type { RedisClient } from '../../queues/redis-connection.js';
 import { firstLine } from '../errors/first-line.js';
 import { partitionUnitName } from '../supervisor/scalable-units.js';
 
+/** Every partition's order book counts, added up. */
+async function orderCounts(config: Config, redis: RedisClient): Promise<{ pending: number; incomplete: number; incompleteTotal: number }> {
+  const each = await Promise.all(config.queues.layout.tradeQueues.map((queue) => createOrderStore(config, redis, queue).counts()));
+  return each.reduce((a, c) => ({ pending: a.pending + c.pending, incomplete: a.incomplete + c.incomplete, incompleteTotal: a.incompleteTotal + c.incompleteTotal }), { pending: 0, incomplete: 0, incompleteTotal: 0 });
+}
+
 const STATES = ['waiting', 'active', 'delayed', 'completed', 'failed'] as const;
 
 /** One partition's trades queue as `status` shows it. */
@@ -104,7 +110,7 @@ export async function readStatus(config: Config, redis: RedisClient, trades: rea
     workers,
     spillBacklog: liveWorkers(workers).reduce((sum, w) => sum + w.spillBacklog, 0),
     dlqDepth: dlqCounts.failed,
-    orders: await createOrderStore(config, redis).counts(),
+    orders: await orderCounts(config, redis),
     versions: { tradeMessage: config.maxSchemaVersion, clickhouse: SCHEMA_VERSION, spill: SPILL_SCHEMA_VERSION },
     clickhouse: await clickhouseStatus(client, config.clickhouse.database),
   };

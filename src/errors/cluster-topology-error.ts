@@ -5,7 +5,8 @@ export type ClusterTopologyErrorCode =
   | 'CLICKHOUSE_NODE_NOT_IN_CLUSTER'
   | 'CLICKHOUSE_SHARD_MACRO_MISSING'
   | 'CLICKHOUSE_CLUSTER_INCONSISTENT'
-  | 'CLICKHOUSE_SHARD_UNCOVERED';
+  | 'CLICKHOUSE_SHARD_UNCOVERED'
+  | 'CLICKHOUSE_CLUSTER_NOT_SET';
 
 /**
  * TRADE_SYNC_CLICKHOUSE_CLUSTER and the servers' cluster configuration do not fit together: an

@@ -45,6 +45,7 @@ export const ERROR_CODES = {
   CLICKHOUSE_NODE_NOT_IN_CLUSTER: 'A URL in TRADE_SYNC_CLICKHOUSE_URL is not one of the cluster\'s replicas (no shard of the cluster is local to it).',
   CLICKHOUSE_SHARD_MACRO_MISSING: 'A ClickHouse node of the cluster defines no `shard` or `replica` macro (<macros>), which the replicated tables\' paths need.',
   CLICKHOUSE_CLUSTER_INCONSISTENT: 'The configured nodes disagree: different shard counts, replicas of one shard with different `shard` macros, or two shards with the same one.',
+  CLICKHOUSE_CLUSTER_NOT_SET: 'The database was migrated ON CLUSTER (its trades table is Distributed) but TRADE_SYNC_CLICKHOUSE_CLUSTER is not set.',
   CLICKHOUSE_SHARD_UNCOVERED: 'A shard of the cluster has no URL in TRADE_SYNC_CLICKHOUSE_URL, so its trades could not be written; list at least one replica of every shard.',
 } as const;
 

@@ -1,3 +1,4 @@
+import { ClickHouseError } from '../errors/index.js';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topology-resolver.js';
@@ -59,7 +60,7 @@ export class ClickHouseOrderSink {
 
   async #insertOnFirst(clients: readonly ClickHouseClient[], table: string, rows: readonly OrderRow[]): Promise<void> {
     const body = `${rows.map(line).join('\n')}\n`;
-    let lastError: unknown = new Error(`no ClickHouse node to write ${table} to`);
+    let lastError: unknown = new ClickHouseError('CLICKHOUSE_UNAVAILABLE', `no ClickHouse node to write ${table} to`, { retriable: true });
     for (const client of clients) {
       try {
         await client.insert({ table, columns: [...COLUMNS], format: 'TabSeparated', values: Readable.from([body], { objectMode: false }) });

@@ -23,7 +23,7 @@ export interface StoredRecord {
   readonly fills: Map<string, OrderFill[]>;
 }
 
-/** Arguments per script call, at most: RedisClient runs a script atomically, so each stays short. */
+/** Arguments per script call, at most: Redis runs a script atomically, so each stays short. */
 const ARGS_PER_CALL = 4_000;
 
 /** Orders per forget/park/load call (one key each). */

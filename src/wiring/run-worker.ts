@@ -7,7 +7,10 @@ import { SinkPipeline } from '../delivery/sink-pipeline.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
 import { RedriveOutcomeRecorder } from '../dlq/redrive-outcome-recorder.js';
 import { RedriveConsumer } from '../dlq/redrive-consumer.js';
-import { ClickHouseError } from '../errors/index.js';
+import { ClickHouseError, ClusterTopologyError } from '../errors/index.js';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { localTable } from '../sinks/clickhouse/cluster-ddl.js';
+import { SCHEMA_VERSION } from '../sinks/clickhouse/migrations.js';
 import { Releasers } from '../lifecycle/releasers.js';
 import { hostname } from 'node:os';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
@@ -57,11 +60,23 @@ async function retiredQueuesWithJobs(config: Config, connection: RedisClient, re
   return found;
 }
 
+/** The engine of `<database>.trades` (undefined when it cannot be read). */
+async function tradesEngine(client: ClickHouseClient, database: string): Promise<string | undefined> {
+  // `database` is a validated identifier from config.
+  const result = await client.query({ query: `SELECT engine FROM system.tables WHERE database = '${database}' AND name = 'trades'`, format: 'JSONEachRow' }).catch(() => undefined);
+  return (await result?.json<{ engine: string }>())?.[0]?.engine;
+}
+
 /** Refuses a schema mismatch (and a cluster it cannot route to) on the first node that answers; when none answers, starts anyway (spilling). */
 async function checkSchemaAtStart(stack: SinkStack, config: Config, log: Logger): Promise<void> {
   for (const client of stack.clients) {
     if (!(await pingNode(client))) continue;
-    await assertSchemaVersion(client, config.clickhouse.database);
+    const { database, cluster } = config.clickhouse;
+    // An INSERT-only writer of a cluster may read only the local table it inserts into.
+    await assertSchemaVersion(client, database, SCHEMA_VERSION, cluster === undefined ? 'trades' : localTable('trades'));
+    if (cluster === undefined && (await tradesEngine(client, database)) === 'Distributed') {
+      throw new ClusterTopologyError('CLICKHOUSE_CLUSTER_NOT_SET', `${database}.trades is a Distributed table (migrated ON CLUSTER): set TRADE_SYNC_CLICKHOUSE_CLUSTER to the cluster's name`);
+    }
     // A cluster configuration error (ClusterTopologyError) stops the worker here, in one line.
     await stack.topology?.get();
     return;

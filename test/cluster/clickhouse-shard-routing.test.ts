@@ -104,6 +104,16 @@ test('2 shards × 1 replica: spill replay splits DuckDB\'s body by shard; a retr
     });
   });
 
+  await t.test('a worker without TRADE_SYNC_CLICKHOUSE_CLUSTER against the cluster\'s database stops at start-up with CLICKHOUSE_CLUSTER_NOT_SET', async () => {
+    const { TRADE_SYNC_CLICKHOUSE_CLUSTER: _unset, ...withoutCluster } = env;
+    await assert.rejects(runWorker(testConfig(withoutCluster), silent), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'CLICKHOUSE_CLUSTER_NOT_SET');
+      assert.match(err.message, /trades is a Distributed table \(migrated ON CLUSTER\): set TRADE_SYNC_CLICKHOUSE_CLUSTER/);
+      assert.doesNotMatch(err.message, /\n/);
+      return true;
+    });
+  });
+
   await t.test('a cluster name the servers do not define, and a server outside the cluster: one-line errors', async () => {
     const resolve = (cluster: string, nodes: readonly { url: string; client: (typeof clients)[number] }[]) => new ClusterTopologyResolver(cluster, nodes, silent).get();
     await assert.rejects(resolve('no_such_cluster', [{ url: cluster.replicas[0]!.url, client: clients[0]! }]), { code: 'CLICKHOUSE_CLUSTER_UNKNOWN' });

@@ -15,6 +15,7 @@ import { runCli, spawnCli } from '../helpers/spawn-cli.js';
 import { TEST_KEYS } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { keySlot } from '../../src/partitions/key-slot.js';
+import { assertRedisReachable } from '../../queues/index.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { pendingJobs } from '../helpers/wait-for-drained.js';
 
@@ -106,4 +107,18 @@ test('Redis Cluster, 4 partitions: a dead letter redriven goes back to its own p
   const sourceIndex = queues.partitions.findIndex((q) => q.name === source);
   assert.ok(sourceIndex >= 0, `the letter came from a partition queue (${source})`);
   assert.equal(completed[sourceIndex], 2, 'its partition completed the original job and the redrive');
+});
+
+test('a cluster node configured as a single Redis, or the reverse, is one line of REDIS_CLUSTER_MISMATCH; a dead first seed node is skipped', async () => {
+  const asSingle = { url: cluster.urls[0] as string, urls: [cluster.urls[0] as string], cluster: false, prefix: 'p' };
+  await assert.rejects(assertRedisReachable(asSingle), (err: Error & { code?: string }) => {
+    assert.equal(err.code, 'REDIS_CLUSTER_MISMATCH');
+    assert.match(err.message, /^redis:\/\/127\.0\.0\.1:\d+\/? is a Redis Cluster node: set TRADE_SYNC_REDIS_CLUSTER=true/);
+    return true;
+  });
+  const single = 'redis://127.0.0.1:6379';
+  await assert.rejects(assertRedisReachable({ url: single, urls: [single], cluster: true, prefix: 'p' }), { code: 'REDIS_CLUSTER_MISMATCH' });
+  const urls = ['redis://127.0.0.1:1', ...cluster.urls];
+  await assertRedisReachable({ url: urls[0] as string, urls, cluster: true, prefix: 'p' }, 500);
+  await assert.rejects(assertRedisReachable({ url: urls[0] as string, urls: [urls[0] as string], cluster: true, prefix: 'p' }, 500), { code: 'REDIS_UNAVAILABLE' });
 });

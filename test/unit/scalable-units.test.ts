@@ -21,7 +21,7 @@ test('N partitions: one sink unit per partition (tr.i, its tagged queue, --parti
     ['tr.0', 'tr', tagged[0], '--role sink --partitions 0'],
     ['tr.1', 'tr', tagged[1], '--role sink --partitions 1'],
     ['tr.2', 'tr', tagged[2], '--role sink --partitions 2'],
-    ['tr-dlq', 'tr-dlq', '{tr-dlq}', '--role redrive'],
+    ['tr-dlq', 'tr-dlq', 'tr-dlq', '--role redrive'],
   ]);
 });
 

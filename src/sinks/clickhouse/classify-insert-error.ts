@@ -1,3 +1,5 @@
+import { ClusterTopologyError } from '../../errors/index.js';
+
 /**
  * What to do after a failed insert:
  * - `bad_data`: the rows themselves were rejected: isolate the bad rows, dead-letter only them;
@@ -35,6 +37,8 @@ export function serverCodeOf(err: unknown): number | undefined {
 /** One pure decision, table-tested in test/unit/classify-insert-error.test.ts. */
 export function classifyInsertError(err: unknown): ClassifiedInsertError {
   if ((err as { code?: unknown } | null)?.code === 'CLICKHOUSE_SCHEMA_MISMATCH') return { kind: 'fatal', serverCode: undefined };
+  // The cluster's configuration, found wrong after start-up (no node answered then): an operator must act.
+  if (err instanceof ClusterTopologyError) return { kind: 'fatal', serverCode: undefined };
   const serverCode = serverCodeOf(err);
   if (serverCode === undefined) return { kind: 'transient', serverCode };
   if (BAD_DATA_CODES.has(serverCode)) return { kind: 'bad_data', serverCode };
