@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { createRedisConnection } from '../../queues/index.js';
 import { METRIC } from '../../src/metrics/metric-names.js';
 import { TradeProducer } from '../../src/producer/trade-producer.js';
-import { countTrades, migratedDatabase } from '../helpers/clickhouse-helpers.js';
+import { countTrades } from '../helpers/clickhouse-helpers.js';
 import { onCleanup } from '../helpers/on-cleanup.js';
-import { testQueues } from '../helpers/queue-helpers.js';
+import { pipelineResources } from '../helpers/pipeline-resources.js';
 import { startSupervisorCli } from '../helpers/supervisor-helpers.js';
-import { testConfig, testEnv } from '../helpers/test-env.js';
+import { testConfig } from '../helpers/test-env.js';
 import { makeTrade } from '../helpers/trade-factory.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -57,19 +55,7 @@ test('promtool: the alert rules pass their unit tests', (t) => {
 });
 
 test('/metrics of a supervisor parses and aggregates its worker processes', async (t) => {
-  const env = testEnv({ TRADE_SYNC_SUPERVISOR_PROCESSES: '' });
-  const config = testConfig(env);
-  const db = await migratedDatabase(config);
-  const queues = testQueues(config);
-  onCleanup(t, async () => {
-    await queues.cleanup();
-    await db.drop();
-    rmSync(config.spill.dir, { recursive: true, force: true });
-    const redis = createRedisConnection(config, 'producer');
-    const keys = await redis.keys(`${config.redis.prefix}:${config.queues.trades}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  const { env, config, db, queues } = await pipelineResources(t, { TRADE_SYNC_SUPERVISOR_PROCESSES: '' });
   const supervisor = await startSupervisorCli(config, { ...env, TRADE_SYNC_SUPERVISOR_PROCESSES: `${config.queues.trades}:2` });
   onCleanup(t, () => supervisor.stop());
   await supervisor.waitForReady(config.queues.trades, 2);
