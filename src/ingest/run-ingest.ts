@@ -1,6 +1,6 @@
 import { createRedisConnection, createTradeQueues } from '../../queues/index.js';
 import { LayoutGuard, LayoutRecord } from '../partitions/layout-record.js';
-import { partitionOf } from '../partitions/symbol-hash.js';
+import { groupBySymbol } from '../partitions/group-by-symbol.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { ConfigError } from '../errors/index.js';
 import { Releasers } from '../lifecycle/releasers.js';
@@ -71,14 +71,13 @@ export async function runIngest(config: Config, log: Logger, overrides: { host?:
       enqueue: async (trades: readonly VerifiedTrade[]) => {
         await layout.check(); // after a repartition: 503 and a log line, never trades on the old partitions
         // Each symbol's partition; one bulk add per partition, in parallel (one round trip with one partition).
-        const byPartition = new Map<number, { envelope: VerifiedTrade['envelope']; tradeId: string }[]>();
-        for (const v of trades) {
-          const p = partitionOf(v.trade.symbol, count);
-          let group = byPartition.get(p);
-          if (group === undefined) byPartition.set(p, (group = []));
-          group.push({ envelope: v.envelope, tradeId: v.trade.trade_id });
-        }
-        await Promise.all([...byPartition].map(([p, group]) => (queues[p] as (typeof queues)[number]).addBulk(planIngestJobs(group, config.queues.packSize))));
+        const groups = groupBySymbol(trades, count, (v) => v.trade.symbol);
+        await Promise.all(
+          groups.map(async (group, p) => {
+            if (group.length === 0) return;
+            await (queues[p] as (typeof queues)[number]).addBulk(planIngestJobs(group.map((v) => ({ envelope: v.envelope, tradeId: v.trade.trade_id })), config.queues.packSize));
+          }),
+        );
       },
       packSize: config.queues.packSize,
       log: ingestLog,

@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topology-resolver.js';
 import { localTable } from '../sinks/clickhouse/cluster-ddl.js';
 import { isNodeFailure } from '../sinks/failover-sink.js';
-import { groupByShard } from '../sinks/group-by-shard.js';
+import { groupBySymbol } from '../partitions/group-by-symbol.js';
 import type { OrderRow } from './order-row.js';
 import { orderMember, splitOrderMember } from './order-fill.js';
 
@@ -46,7 +46,7 @@ export class ClickHouseOrderSink {
     const cluster = this.#cluster;
     if (cluster === undefined) return this.#insertOnFirst(this.#clients, `${this.#database}.orders`, rows);
     const topology = await cluster.topology.get();
-    const groups = groupByShard(rows, topology.shardCount, (o) => o.symbol);
+    const groups = groupBySymbol(rows, topology.shardCount, (o) => o.symbol);
     const settled = await Promise.allSettled(
       groups.map(async (group, shard) => {
         if (group.length === 0) return;

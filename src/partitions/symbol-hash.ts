@@ -30,5 +30,5 @@ export function partitionOf(symbol: string, count: number): number {
  * count that is a multiple of the shard count, all of a partition's trades go to one shard.
  */
 export function shardOf(symbol: string, shards: number): number {
-  return shards <= 1 ? 0 : symbolHash(symbol) % shards;
+  return partitionOf(symbol, shards);
 }

@@ -3,6 +3,7 @@ import type { RedisClient } from '../../queues/redis-connection.js';
 import { createRedisConnection, createTradeQueues, type TradeJobData } from '../../queues/index.js';
 import { LayoutGuard, LayoutRecord } from '../partitions/layout-record.js';
 import { partitionOf } from '../partitions/symbol-hash.js';
+import { groupBySymbol } from '../partitions/group-by-symbol.js';
 import { Batcher } from '../batching/batcher.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { ProducerClosedError, QueueFullError, TradeValidationError, type FieldIssue } from '../errors/index.js';
@@ -82,17 +83,11 @@ export class TradeProducer {
       await this.#lingerFor(partitionOf(trade.symbol, count), packSize).add(trade);
       return { trades: 1, jobs: 1 };
     }
-    const byPartition = new Map<number, Trade[]>();
-    for (const trade of trades) {
-      const p = partitionOf(trade.symbol, count);
-      let group = byPartition.get(p);
-      if (group === undefined) byPartition.set(p, (group = []));
-      group.push(trade);
-    }
-    const planned = [...byPartition].map(([p, group]) => [p, packTrades(this.#config.keyring, group, packSize)] as const);
-    const jobs = planned.reduce((n, [, j]) => n + j.length, 0);
+    // Jobs per partition (index = partition number; a partition with no trade gets none).
+    const planned = groupBySymbol(trades, count, (t) => t.symbol).map((group) => packTrades(this.#config.keyring, group, packSize));
+    const jobs = planned.reduce((n, j) => n + j.length, 0);
     await this.#admit(jobs, backpressure);
-    await Promise.all(planned.map(([p, j]) => this.#add(p, j)));
+    await Promise.all(planned.map((j, p) => this.#add(p, j)));
     return { trades: trades.length, jobs };
   }
 

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { ClusterTopology } from './clickhouse/cluster-topology.js';
 import { splitEncodedBatch } from './clickhouse/split-encoded-batch.js';
 import { FailoverSink, type SinkNode } from './failover-sink.js';
-import { groupByShard } from './group-by-shard.js';
+import { groupBySymbol } from '../partitions/group-by-symbol.js';
 import type { TradeRow } from './trade-row.js';
 import type { EncodedBatch, TradeSink } from './trade-sink.js';
 
@@ -53,7 +53,7 @@ export class ShardedSink implements TradeSink {
   async insert(rows: readonly TradeRow[]): Promise<void> {
     if (rows.length === 0) return;
     const topology = await this.#resolve();
-    const groups = groupByShard(rows, topology.shardCount, (r) => r.trade.symbol);
+    const groups = groupBySymbol(rows, topology.shardCount, (r) => r.trade.symbol);
     await this.#onShards(topology, groups.map((g): ShardWork => (g.length === 0 ? undefined : (sink) => sink.insert(g))));
   }
 

@@ -4,7 +4,7 @@ import { buildTopology } from '../../src/sinks/clickhouse/cluster-topology.js';
 import type { ClusterNodeProbe } from '../../src/sinks/clickhouse/probe-cluster-node.js';
 import { buildInsertBody } from '../../src/sinks/clickhouse/build-insert-body.js';
 import { splitEncodedBatch } from '../../src/sinks/clickhouse/split-encoded-batch.js';
-import { groupByShard } from '../../src/sinks/group-by-shard.js';
+import { groupBySymbol } from '../../src/partitions/group-by-symbol.js';
 import { shardOf } from '../../src/partitions/symbol-hash.js';
 import { makeTradeRow } from '../helpers/make-trade-row.js';
 import { makeTrade } from '../helpers/trade-factory.js';
@@ -54,16 +54,16 @@ test('buildTopology: a shard without an answering URL is not an error while some
   assert.deepEqual(topology.unresolved, ['http://down']);
 });
 
-test('groupByShard and splitEncodedBatch route by shardOf(symbol) and keep the order within a shard', () => {
+test('groupBySymbol and splitEncodedBatch route by shardOf(symbol) and keep the order within a shard', () => {
   const symbols = ['AAPL', 'NVDA', 'MSFT', 'JPM', 'TSLA', 'NVDA'];
   const rows = symbols.map((symbol) => makeTradeRow(makeTrade({ symbol })));
-  const groups = groupByShard(rows, 2, (r) => r.trade.symbol);
+  const groups = groupBySymbol(rows, 2, (r) => r.trade.symbol);
   assert.equal(groups.length, 2);
   for (const [shard, group] of groups.entries()) {
     for (const r of group) assert.equal(shardOf(r.trade.symbol, 2), shard);
   }
   assert.equal(groups[0]!.length + groups[1]!.length, rows.length);
-  assert.deepEqual(groupByShard(rows, 1, (r) => r.trade.symbol), [rows]);
+  assert.deepEqual(groupBySymbol(rows, 1, (r) => r.trade.symbol), [rows]);
 
   const batch = { body: buildInsertBody(rows), tradeIds: rows.map((r) => r.trade.trade_id) };
   const parts = splitEncodedBatch(batch, 2);
