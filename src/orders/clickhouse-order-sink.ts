@@ -5,6 +5,7 @@ import type { ClusterTopologyResolver } from '../sinks/clickhouse/cluster-topolo
 import { localTable } from '../sinks/clickhouse/cluster-ddl.js';
 import { isNodeFailure } from '../sinks/failover-sink.js';
 import { groupBySymbol } from '../partitions/group-by-symbol.js';
+import { writeEveryShard } from '../sinks/write-every-shard.js';
 import type { OrderRow } from './order-row.js';
 import { orderMember, splitOrderMember } from './order-fill.js';
 
@@ -46,16 +47,11 @@ export class ClickHouseOrderSink {
     const cluster = this.#cluster;
     if (cluster === undefined) return this.#insertOnFirst(this.#clients, `${this.#database}.orders`, rows);
     const topology = await cluster.topology.get();
-    const groups = groupBySymbol(rows, topology.shardCount, (o) => o.symbol);
-    const settled = await Promise.allSettled(
-      groups.map(async (group, shard) => {
-        if (group.length === 0) return;
-        const clients = (topology.shards[shard] ?? []).map((url) => this.#clients[cluster.urls.indexOf(url)]).filter((c): c is ClickHouseClient => c !== undefined);
-        await this.#insertOnFirst(clients, `${this.#database}.${localTable('orders')}`, group);
-      }),
-    );
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    const groups = groupBySymbol(rows, topology.shardCount, (o) => o.symbol).map((g) => (g.length === 0 ? undefined : g));
+    await writeEveryShard(groups, (group, shard) => {
+      const clients = (topology.shards[shard] ?? []).map((url) => this.#clients[cluster.urls.indexOf(url)]).filter((c): c is ClickHouseClient => c !== undefined);
+      return this.#insertOnFirst(clients, `${this.#database}.${localTable('orders')}`, group);
+    });
   }
 
   async #insertOnFirst(clients: readonly ClickHouseClient[], table: string, rows: readonly OrderRow[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { ClusterTopology } from './clickhouse/cluster-topology.js';
 import { splitEncodedBatch } from './clickhouse/split-encoded-batch.js';
 import { FailoverSink, type SinkNode } from './failover-sink.js';
 import { groupBySymbol } from '../partitions/group-by-symbol.js';
+import { writeEveryShard } from './write-every-shard.js';
 import type { TradeRow } from './trade-row.js';
 import type { EncodedBatch, TradeSink } from './trade-sink.js';
 
@@ -16,8 +17,6 @@ export interface ShardedSinkOptions {
   /** How often a shard's FailoverSink pings its first replica while on another. */
   readonly recheckMs?: number;
 }
-
-type ShardWork = ((sink: FailoverSink) => Promise<void>) | undefined;
 
 /**
  * A ClickHouse cluster behind one sink: each row goes to the shard of its symbol
@@ -53,26 +52,21 @@ export class ShardedSink implements TradeSink {
   async insert(rows: readonly TradeRow[]): Promise<void> {
     if (rows.length === 0) return;
     const topology = await this.#resolve();
-    const groups = groupBySymbol(rows, topology.shardCount, (r) => r.trade.symbol);
-    await this.#onShards(topology, groups.map((g): ShardWork => (g.length === 0 ? undefined : (sink) => sink.insert(g))));
+    const groups = groupBySymbol(rows, topology.shardCount, (r) => r.trade.symbol).map((g) => (g.length === 0 ? undefined : g));
+    await writeEveryShard(groups, (group, shard) => this.#shardSink(topology, shard).insert(group));
   }
 
   async insertEncoded(batch: EncodedBatch): Promise<void> {
     if (batch.tradeIds.length === 0) return;
     const topology = await this.#resolve();
     const parts = splitEncodedBatch(batch, topology.shardCount);
-    await this.#onShards(topology, parts.map((p): ShardWork => (p.tradeIds.length === 0 ? undefined : (sink) => sink.insertEncoded(p))));
+    const nonEmpty = parts.map((p) => (p.tradeIds.length === 0 ? undefined : p));
+    await writeEveryShard(nonEmpty, (part, shard) => this.#shardSink(topology, shard).insertEncoded(part));
   }
 
   async #resolve(): Promise<ClusterTopology> {
     this.#last = await this.#topology();
     return this.#last;
-  }
-
-  async #onShards(topology: ClusterTopology, work: readonly ShardWork[]): Promise<void> {
-    const settled = await Promise.allSettled(work.map(async (w, i) => (w === undefined ? undefined : w(this.#shardSink(topology, i)))));
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
   }
 
   #shardSink(topology: ClusterTopology, index: number): FailoverSink {
