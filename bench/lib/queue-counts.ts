@@ -1,10 +1,7 @@
 import type { Queue } from 'bullmq';
 
-/** Jobs not yet finished: waiting (or paused), active, delayed, prioritized. */
-export async function pendingJobs(queue: Queue): Promise<number> {
-  const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
-  return Object.values(c).reduce((a, b) => a + b, 0);
-}
+/** Jobs not yet finished: waiting (or paused), active, delayed, prioritized, waiting for children. */
+export { pendingJobs } from '../../queues/pending-jobs.js';
 
 /** Every job the queue holds in any state (a DLQ must have none after a clean run). */
 export async function allJobs(queue: Queue): Promise<number> {

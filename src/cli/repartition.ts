@@ -2,7 +2,8 @@ import type { RedisClient } from '../../queues/redis-connection.js';
 import { tradesQueueNamed } from '../../queues/index.js';
 import type { Config } from '../config/index.js';
 import { createOrderStore } from '../wiring/create-order-tracker.js';
-import { LayoutRecord, pendingJobs } from '../partitions/layout-record.js';
+import { LayoutRecord } from '../partitions/layout-record.js';
+import { pendingJobs } from '../../queues/pending-jobs.js';
 import { partitionLayout } from '../partitions/partition-layout.js';
 
 /** What still stands in the way of a repartition. */

@@ -1,16 +1,6 @@
-import type { Queue } from 'bullmq';
 import type { RedisClient } from '../../queues/redis-connection.js';
 import type { Config } from '../config/index.js';
 import { PartitionsMismatchError } from '../errors/index.js';
-
-/** Job states that still hold work a worker must take. */
-const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
-
-/** Jobs still to work on a queue (everything but completed and failed). */
-export async function pendingJobs(queue: Queue): Promise<number> {
-  const counts = await queue.getJobCounts(...PENDING_STATES);
-  return Object.values(counts).reduce((a, b) => a + b, 0);
-}
 
 /**
  * The partition count every process of a deployment must agree on, recorded in Redis, and every
@@ -37,8 +27,7 @@ export class LayoutRecord {
   async claim(config: Config): Promise<void> {
     const { count, tradeQueues } = config.queues.layout;
     await this.#redis.set(this.#countKey, String(count), 'NX');
-    const recorded = await this.recorded();
-    if (recorded !== undefined && recorded !== count) throw new PartitionsMismatchError(count, recorded);
+    await this.check(config);
     await this.#redis.sadd(this.#queuesKey, ...tradeQueues);
   }
 

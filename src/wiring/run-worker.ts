@@ -1,7 +1,8 @@
 import { createDeadLetterQueue, createRedisConnection, tradesQueueNamed, type RedisClient } from '../../queues/index.js';
 import type { Queue } from 'bullmq';
 import type { TradeJobData } from '../../queues/index.js';
-import { LayoutRecord, pendingJobs } from '../partitions/layout-record.js';
+import { LayoutRecord } from '../partitions/layout-record.js';
+import { pendingJobs } from '../../queues/pending-jobs.js';
 import { requireKeys, type Config } from '../config/index.js';
 import { SinkPipeline } from '../delivery/sink-pipeline.js';
 import { DeadLetterPublisher } from '../dlq/dead-letter-publisher.js';
