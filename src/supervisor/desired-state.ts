@@ -41,10 +41,6 @@ export class DesiredState {
     return Object.fromEntries(Object.entries(raw).map(([q, n]) => [q, Math.max(0, Number(n) || 0)]));
   }
 
-  async set(queue: string, count: number): Promise<void> {
-    await this.#redis.hset(this.#keys.desired, queue, String(count));
-  }
-
   /** Sets several units (e.g. every partition of the trades queue) at once, in one HSET. */
   async setMany(queues: readonly string[], count: number): Promise<void> {
     if (queues.length === 0) return;

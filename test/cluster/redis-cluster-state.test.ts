@@ -126,7 +126,7 @@ test('supervisor: desired state, rolling-restart generation, supervisor statuses
   const desired = new DesiredState(redis, prefix, '{trades}');
   await desired.seed({ '{trades.0}': 2, '{trades.1}': 1 });
   await desired.seed({ '{trades.0}': 9 });
-  await desired.set('{trades.1}', 3);
+  await desired.setMany(['{trades.1}'], 3);
   assert.deepEqual(await desired.get(), { '{trades.0}': 2, '{trades.1}': 3 });
   assert.equal(await desired.requestRollingRestart(), 1);
   assert.equal(await desired.generation(), 1);

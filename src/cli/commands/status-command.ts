@@ -62,14 +62,11 @@ export function registerStatusCommand(program: Command, context: () => CliContex
       const { config, print } = context();
       await assertRedisReachable(config.redis);
       const connection = createRedisConnection(config, 'producer');
-      await new LayoutRecord(connection, config).check(config).catch(async (err: unknown) => {
-        await connection.quit();
-        throw err;
-      });
       const trades = createTradeQueues(config, connection);
       const dlq = createDeadLetterQueue(config, connection);
       const client = createClickHouseClient(config, 'admin');
       try {
+        await new LayoutRecord(connection, config).check(config);
         const status = await readStatus(config, connection, trades, client, dlq);
         if (options.json) print(JSON.stringify(status, null, 2));
         else renderStatus(status).forEach((line) => print(line));
